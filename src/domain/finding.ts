@@ -60,6 +60,8 @@ export interface Detection {
   portalUrl?: string;
   /** For `gateway-5xx-spike` and `auth-failure-burst`: the rate series for a chart. */
   series?: SeriesPoint[];
+  /** Detector memory for the next sweep (e.g. baseline, reminder rung); triage stores it as `PriorFinding.memo`. */
+  memo?: Record<string, unknown>;
 }
 
 /** A finding as the sweep reports it (`--json`). */
@@ -68,6 +70,14 @@ export interface Finding extends Detection {
   change: FindingChange;
   firstSeen: string;
   lastSeen: string;
+  /** Display name of whoever acknowledged it, shown in the card footer. */
+  acknowledgedBy?: string;
+  /** ISO time of the acknowledgement. */
+  acknowledgedAt?: string;
+  /** ISO time a snooze or silence holds the finding until. */
+  snoozedUntil?: string;
+  /** ISO time the finding was seen resolved. */
+  resolvedAt?: string;
 }
 
 /** The higher of two severities. */
