@@ -2,6 +2,7 @@
  * What earlier sweeps left behind, as detectors see it. Triage persists it; detectors only read it.
  */
 import type { FindingKind, FindingStatus, Severity } from "./finding";
+import type { LogDestination } from "./snapshot";
 
 /** The remembered state of one finding. */
 export interface PriorFinding {
@@ -13,6 +14,12 @@ export interface PriorFinding {
   lastSeen: string;
   /** Detector-specific memory, e.g. the baseline used or the reminder rung reached. */
   memo?: Record<string, unknown>;
+  /** When triage last let a notification through for it; drives the repeat interval. */
+  lastNotifiedAt?: string;
+  /** Since when it has been firing with no ack, snooze or silence holding it; escalation by age counts from here. */
+  firingSince?: string;
+  /** When triage escalated it for firing unacknowledged too long; at most once per incident. */
+  ageEscalatedAt?: string;
 }
 
 /** What apimbot remembers about an instance between sweeps. */
@@ -29,6 +36,8 @@ export interface InstanceMemory {
   stateSince?: string;
   /** When subscription contracts (and other slow-cadence parts) were last read. */
   contractsReadAt?: string;
+  /** Where the instance's gateway logs go, cached on the slow cadence. */
+  logDestinations?: LogDestination[];
 }
 
 export interface PriorState {

@@ -139,6 +139,7 @@ function encodeInstance(memory: InstanceMemory): Record<string, unknown> & { par
     instance: memory.instance,
   };
   for (const field of INSTANCE_FIELDS) if (memory[field] !== undefined) entity[field] = memory[field];
+  if (memory.logDestinations !== undefined) entity.logDestinations = JSON.stringify(memory.logDestinations);
   return entity;
 }
 
@@ -150,6 +151,14 @@ function decodeInstance(entity: Record<string, unknown>): InstanceMemory | undef
     if (typeof value === "string") memory[field] = value;
   }
   if (typeof entity.lastFailureStatus === "number") memory.lastFailureStatus = entity.lastFailureStatus;
+  if (typeof entity.logDestinations === "string") {
+    try {
+      const parsed: unknown = JSON.parse(entity.logDestinations);
+      if (Array.isArray(parsed)) memory.logDestinations = parsed as InstanceMemory["logDestinations"];
+    } catch {
+      // A damaged cache entry is only a cache: the next sweep reads the destinations again.
+    }
+  }
   return memory;
 }
 

@@ -1,0 +1,126 @@
+import type { CollectPlan, CollectResult } from "../collect";
+import { detectAll, DETECTORS } from "../detect/catalog";
+import type { DetectConfig } from "../detect/config";
+import type { Finding, FindingKind } from "../domain/finding";
+import type { InstanceMemory } from "../domain/prior";
+import type { ServiceInstance } from "../domain/snapshot";
+import type { DeliveryReport } from "../notify/delivery";
+import { triage, updateInstanceMemory, type TriageConfig } from "../triage";
+import type { AppDeps } from "./app-deps";
+import { coverageOf } from "./coverage";
+
+/** Window of metrics a sweep reads: enough for a baseline before the recent minutes. */
+export const TELEMETRY_WINDOW_MINUTES = 120;
+/** Metrics grain. */
+export const INTERVAL_MINUTES = 5;
+
+/** What one sweep did. */
+export interface SweepOutcome {
+  sweptAt: string;
+  /** Every open finding plus those this sweep resolved (CONTRACT.md `sweep --json`). */
+  findings: Finding[];
+  /** Azure calls by API, plus `retries` and `throttled`. */
+  stats: Record<string, number>;
+  /** When each instance was last read successfully. */
+  instances: InstanceMemory[];
+  collectMs: number;
+  wallMs: number;
+  /** Instances listed this sweep. */
+  instanceCount: number;
+  /** True when not a single instance or subscription could be read. */
+  nothingRead: boolean;
+  delivery?: DeliveryReport;
+  detectorErrors: { detector: string; message: string }[];
+}
+
+export interface SweepOptions {
+  /** Post cards to the conversations routing selects. */
+  post: boolean;
+  detectConfig: DetectConfig;
+  triageConfig: TriageConfig;
+}
+
+function memoryOf(memory: ReadonlyMap<string, InstanceMemory>): (id: string) => InstanceMemory | undefined {
+  const byLower = new Map([...memory.values()].map((m) => [m.instanceId.toLowerCase(), m]));
+  return (id) => byLower.get(id.toLowerCase());
+}
+
+/** Builds the collect plan: slow-cadence parts are read only when due. */
+export function sweepPlan(memory: ReadonlyMap<string, InstanceMemory>, now: Date, refreshMinutes: number): CollectPlan {
+  const lookup = memoryOf(memory);
+  const due = (instance: ServiceInstance): boolean => {
+    const readAt = lookup(instance.id)?.contractsReadAt;
+    return readAt === undefined || now.getTime() - Date.parse(readAt) >= refreshMinutes * 60_000;
+  };
+  const known = new Map<string, NonNullable<InstanceMemory["logDestinations"]>>();
+  for (const m of memory.values()) if (m.logDestinations) known.set(m.instanceId, m.logDestinations);
+  return {
+    readConfig: due,
+    readSubscriptions: due,
+    readLogDestinations: (instance) => due(instance) || !known.has(instance.id),
+    knownLogDestinations: known,
+    telemetryWindowMinutes: TELEMETRY_WINDOW_MINUTES,
+    intervalMinutes: INTERVAL_MINUTES,
+    readLogs: true,
+  };
+}
+
+/** One sweep: collect → detect → triage → save → (post). */
+export async function runSweep(deps: AppDeps, options: SweepOptions): Promise<SweepOutcome> {
+  const started = performance.now();
+  const now = deps.clock.now();
+  const loaded = await deps.alerts.loadPrior();
+  deps.log.debug("state loaded", { findings: loaded.prior.findings.size, instances: loaded.prior.instances.size });
+
+  const plan = sweepPlan(loaded.prior.instances, now, deps.settings.contractsRefreshMinutes);
+  const collected: CollectResult = await deps.collector.collect(plan);
+  const { estate, telemetry } = collected;
+
+  const detected = detectAll({ estate, telemetry, prior: loaded.prior, now, config: options.detectConfig });
+  const failedKinds = new Set<FindingKind>();
+  for (const error of detected.errors) {
+    deps.log.error(`detector ${error.detector} failed; its findings are carried over unchanged`, { reason: error.message });
+    for (const kind of DETECTORS.find((d) => d.id === error.detector)?.kinds ?? []) failedKinds.add(kind);
+  }
+
+  const result = triage({
+    detections: detected.detections,
+    prior: loaded.prior,
+    priorDetails: loaded.details,
+    mutes: loaded.mutes,
+    now,
+    covered: coverageOf(estate, telemetry, failedKinds),
+    config: options.triageConfig,
+  });
+  const memory = updateInstanceMemory(loaded.prior.instances, estate, now);
+  await deps.alerts.saveSweep(result, memory);
+
+  let delivery: DeliveryReport | undefined;
+  if (options.post) {
+    const endpoint = await deps.endpoint();
+    delivery = await endpoint.delivery.deliver(result.findings, result.notifications);
+  }
+  const nothingRead = estate.instances.length === 0 && estate.failures.length > 0;
+  const outcome: SweepOutcome = {
+    sweptAt: now.toISOString(),
+    findings: result.findings,
+    stats: collected.stats,
+    instances: memory,
+    collectMs: collected.wallMs,
+    wallMs: Math.round(performance.now() - started),
+    instanceCount: estate.instances.length,
+    nothingRead,
+    delivery,
+    detectorErrors: detected.errors,
+  };
+  deps.log.info("sweep completed", {
+    instances: outcome.instanceCount,
+    open: result.findings.filter((f) => f.status !== "resolved").length,
+    resolved: result.resolvedIds.length,
+    posted: delivery?.posted.length ?? 0,
+    updated: delivery?.updated.length ?? 0,
+    pending: delivery?.pending.length ?? 0,
+    wallMs: outcome.wallMs,
+  });
+  return outcome;
+}

@@ -1,0 +1,119 @@
+import { join, resolve } from "node:path";
+import { createApp } from "../app/create-app";
+import { createRuntime, type Runtime } from "../app/runtime";
+import { ConfigError, describeError } from "../domain/errors";
+import { startAzurite, type RunningAzurite } from "./azurite";
+import { dropDemoTables } from "./demo-tables";
+import { startLocalHost, type RunningLocalHost } from "./local-host";
+import { PLAYGROUND_CHANNEL_ID, startPlayground, type RunningPlayground } from "./playground";
+import { consoleLogger } from "../cli/console-logger";
+
+/** Sweeps every 30 seconds in the demo, so cards arrive, escalate and resolve while someone watches. */
+const DEMO_SWEEP_SCHEDULE = "*/30 * * * * *";
+/** The demo posts the hygiene report once an hour; `report` in the chat shows it at once. */
+const DEMO_REPORT_SCHEDULE = "0 0 * * * *";
+
+const root = resolve(__dirname, "../..");
+const say = (line: string): void => {
+  process.stdout.write(`${line}\n`);
+};
+
+/**
+ * `npm start`: Azurite, the emulator with the demo estate, the bot endpoint with its timers, and the
+ * Agents Playground, then a first sweep so cards are waiting when the page opens.
+ */
+async function start(): Promise<void> {
+  const stops: (() => Promise<void>)[] = [];
+  let stopping = false;
+  const stopAll = async (code: number): Promise<never> => {
+    if (!stopping) {
+      stopping = true;
+      for (const stop of stops.reverse()) {
+        try {
+          await stop();
+        } catch {
+          // Best effort: keep stopping the rest.
+        }
+      }
+    }
+    process.exit(code);
+  };
+  process.on("SIGINT", () => void stopAll(0));
+  process.on("SIGTERM", () => void stopAll(0));
+
+  const step = async <T>(label: string, work: () => Promise<T>): Promise<T> => {
+    process.stdout.write(`- ${label} ... `);
+    const started = Date.now();
+    try {
+      const result = await work();
+      say(`done (${Date.now() - started} ms)`);
+      return result;
+    } catch (err) {
+      say("failed");
+      process.stderr.write(`apimbot start: ${label} failed: ${describeError(err)}\n`);
+      return stopAll(err instanceof ConfigError ? 2 : 1);
+    }
+  };
+
+  say("Starting apimbot on the embedded demo estate");
+  const azurite: RunningAzurite = await step("Azurite (state in .data/azurite)", () => startAzurite({ location: join(root, ".data/azurite"), preferDefaultPorts: true }));
+  stops.push(() => azurite.stop());
+  if (azurite.movedPorts) say(`  the usual Azurite ports were taken; using ${azurite.blobPort}, ${azurite.queuePort}, ${azurite.tablePort}`);
+
+  const port = Number(process.env.APIMBOT_PORT ?? 3978);
+  const env = {
+    ...process.env,
+    AzureWebJobsStorage: azurite.connectionString,
+    APIMBOT_DEV_ANONYMOUS_BOT: "1",
+    APIMBOT_HOST: "127.0.0.1",
+    APIMBOT_PORT: String(port),
+    APIMBOT_SWEEP_SCHEDULE: DEMO_SWEEP_SCHEDULE,
+    APIMBOT_REPORT_SCHEDULE: DEMO_REPORT_SCHEDULE,
+  };
+  const log = consoleLogger({ debug: process.env.APIMBOT_DEBUG === "1" });
+  const quietLog = { ...log, info: () => {} };
+
+  const runtime: Runtime = await step("APIM estate emulator with scenarios/demo.json", () => createRuntime({ env, log: quietLog, scenario: join(root, "scenarios/demo.json") }));
+  stops.push(() => runtime.close());
+  say(`  emulator: ${runtime.emulator?.url}`);
+
+  const prefix = `demo${Date.now().toString(36)}`;
+  await step("fresh demo state", () => dropDemoTables(azurite.connectionString, "demo"));
+  const app = await createApp(runtime, { tablePrefix: prefix });
+
+  const host: RunningLocalHost = await step(`bot endpoint on 127.0.0.1:${port}`, () =>
+    startLocalHost(app, { host: "127.0.0.1", port, log: quietLog, timers: { sweepSchedule: DEMO_SWEEP_SCHEDULE, reportSchedule: DEMO_REPORT_SCHEDULE } }),
+  );
+  stops.push(() => host.close());
+
+  const playground: RunningPlayground = await step("Microsoft 365 Agents Playground", () => startPlayground({ botEndpoint: host.url, workDir: join(root, ".data/playground") }));
+  stops.push(() => playground.stop());
+  if (playground.movedPort) say(`  port 56150 was taken; the Playground uses ${playground.port}`);
+
+  await step("install apimbot in the Playground's General channel", async () => {
+    await playground.install(PLAYGROUND_CHANNEL_ID);
+    const deadline = Date.now() + 10_000;
+    while ((await app.deps.installations.list()).length === 0) {
+      if (Date.now() > deadline) throw new Error("the bot did not record the installation within 10 s");
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  });
+  const outcome = await step("first sweep", () => app.sweep({ post: true }));
+  const open = outcome.findings.filter((f) => f.status !== "resolved");
+  say(`  ${open.length} open findings on ${outcome.instanceCount} instances; ${outcome.delivery?.posted.length ?? 0} card(s) posted`);
+
+  const spike = open.find((f) => f.kind === "gateway-5xx-spike")?.api ?? "orders-api";
+  say("");
+  say(`Playground: ${playground.url}`);
+  say("Try in the chat:");
+  say(`  diagnose ${spike}`);
+  say("  status");
+  say("  report");
+  say("Sweeps run every 30 seconds. Ctrl-C stops everything.");
+  say("ready");
+}
+
+start().catch((err) => {
+  process.stderr.write(`apimbot start: ${describeError(err)}\n`);
+  process.exit(1);
+});
