@@ -4,6 +4,7 @@ import { createRuntime, type Runtime } from "../app/runtime";
 import { loadSettings } from "../config/settings";
 import { ConfigError, describeError } from "../domain/errors";
 import type { Logger } from "../domain/logger";
+import { emulatorCommand } from "../emulator/emulator-command";
 import { ScenarioError } from "../emulator/scenario-error";
 import { startLocalHost } from "../dev/local-host";
 import { consoleLogger } from "./console-logger";
@@ -118,7 +119,6 @@ const COMMANDS: Record<string, CommandSpec> = {
     flags: { scenario: scenarioFlag, port: { type: "string", help: "port to listen on (0 picks a free one)" } },
     run: async (_p, flags) => {
       if (typeof flags.scenario !== "string") throw new ConfigError("apimbot emulator: --scenario <file> is required");
-      const { emulatorCommand } = await import("../emulator/emulator-command");
       const emulator = await emulatorCommand({ scenario: flags.scenario, port: portFlag("emulator", "port", flags.port) ?? 0 }, process.stdout);
       await waitForSignal();
       await emulator.close();

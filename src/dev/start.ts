@@ -56,11 +56,13 @@ async function start(): Promise<void> {
   };
 
   say("Starting apimbot on the embedded demo estate");
-  const azurite: RunningAzurite = await step("Azurite (state in .data/azurite)", () => startAzurite({ location: join(root, ".data/azurite"), preferDefaultPorts: true }));
+  const dataDir = resolve(process.env.APIMBOT_DATA_DIR ?? join(root, ".data"));
+  const azurite: RunningAzurite = await step(`Azurite (state in ${dataDir}/azurite)`, () => startAzurite({ location: join(dataDir, "azurite"), preferDefaultPorts: true }));
   stops.push(() => azurite.stop());
   if (azurite.movedPorts) say(`  the usual Azurite ports were taken; using ${azurite.blobPort}, ${azurite.queuePort}, ${azurite.tablePort}`);
 
   const port = Number(process.env.APIMBOT_PORT ?? 3978);
+  const playgroundPort = Number(process.env.APIMBOT_PLAYGROUND_PORT ?? 56150);
   const env = {
     ...process.env,
     AzureWebJobsStorage: azurite.connectionString,
@@ -86,9 +88,9 @@ async function start(): Promise<void> {
   );
   stops.push(() => host.close());
 
-  const playground: RunningPlayground = await step("Microsoft 365 Agents Playground", () => startPlayground({ botEndpoint: host.url, workDir: join(root, ".data/playground") }));
+  const playground: RunningPlayground = await step("Microsoft 365 Agents Playground", () => startPlayground({ botEndpoint: host.url, workDir: join(dataDir, "playground"), port: playgroundPort }));
   stops.push(() => playground.stop());
-  if (playground.movedPort) say(`  port 56150 was taken; the Playground uses ${playground.port}`);
+  if (playground.movedPort) say(`  port ${playgroundPort} was taken; the Playground uses ${playground.port}`);
 
   await step("install apimbot in the Playground's General channel", async () => {
     await playground.install(PLAYGROUND_CHANNEL_ID);
