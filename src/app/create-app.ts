@@ -14,7 +14,7 @@ import { createBotServices } from "./bot-services";
 import { diagnose, type Candidates } from "./diagnose";
 import { runReport, type ReportOptions, type ReportOutcome } from "./report";
 import type { Runtime } from "./runtime";
-import { runSweep, type SweepOutcome } from "./sweep";
+import { runSweep, type SweepOutcome, type TelemetryWindow } from "./sweep";
 import type { Diagnosis } from "../notify/views";
 
 /** Knobs for tests and the local host; production uses the defaults. */
@@ -27,6 +27,8 @@ export interface AppOptions {
   botAuthConfig?: AuthConfiguration;
   connectorRetry?: Partial<RetryPolicy>;
   collectRetry?: CollectOptions["retry"];
+  /** Metrics window and grain of each sweep (the demo uses a short one so incidents come and go in minutes). */
+  telemetry?: TelemetryWindow;
 }
 
 /** apimbot wired together: the use cases, the bot services and the Teams endpoint. */
@@ -74,7 +76,7 @@ export async function createApp(runtime: Runtime, options: AppOptions = {}): Pro
     deps,
     services,
     endpoint: deps.endpoint,
-    sweep: ({ post }) => runSweep(deps, { post, detectConfig, triageConfig }),
+    sweep: ({ post }) => runSweep(deps, { post, detectConfig, triageConfig, telemetry: options.telemetry }),
     report: (reportOptions) => runReport(deps, reportOptions),
     diagnose: (api, instance) => diagnose(deps, api, instance, detectConfig),
   };

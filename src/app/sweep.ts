@@ -14,6 +14,12 @@ export const TELEMETRY_WINDOW_MINUTES = 120;
 /** Metrics grain. */
 export const INTERVAL_MINUTES = 5;
 
+/** How much metrics history a sweep reads, and at what grain. */
+export interface TelemetryWindow {
+  windowMinutes: number;
+  intervalMinutes: number;
+}
+
 /** What one sweep did. */
 export interface SweepOutcome {
   sweptAt: string;
@@ -36,6 +42,8 @@ export interface SweepOutcome {
 export interface SweepOptions {
   /** Post cards to the conversations routing selects. */
   post: boolean;
+  /** Metrics window and grain; default {@link TELEMETRY_WINDOW_MINUTES} and {@link INTERVAL_MINUTES}. */
+  telemetry?: TelemetryWindow;
   detectConfig: DetectConfig;
   triageConfig: TriageConfig;
 }
@@ -46,7 +54,12 @@ function memoryOf(memory: ReadonlyMap<string, InstanceMemory>): (id: string) => 
 }
 
 /** Builds the collect plan: slow-cadence parts are read only when due. */
-export function sweepPlan(memory: ReadonlyMap<string, InstanceMemory>, now: Date, refreshMinutes: number): CollectPlan {
+export function sweepPlan(
+  memory: ReadonlyMap<string, InstanceMemory>,
+  now: Date,
+  refreshMinutes: number,
+  telemetry: TelemetryWindow = { windowMinutes: TELEMETRY_WINDOW_MINUTES, intervalMinutes: INTERVAL_MINUTES },
+): CollectPlan {
   const lookup = memoryOf(memory);
   const due = (instance: ServiceInstance): boolean => {
     const readAt = lookup(instance.id)?.contractsReadAt;
@@ -59,8 +72,8 @@ export function sweepPlan(memory: ReadonlyMap<string, InstanceMemory>, now: Date
     readSubscriptions: due,
     readLogDestinations: (instance) => due(instance) || !known.has(instance.id),
     knownLogDestinations: known,
-    telemetryWindowMinutes: TELEMETRY_WINDOW_MINUTES,
-    intervalMinutes: INTERVAL_MINUTES,
+    telemetryWindowMinutes: telemetry.windowMinutes,
+    intervalMinutes: telemetry.intervalMinutes,
     readLogs: true,
   };
 }
@@ -72,7 +85,7 @@ export async function runSweep(deps: AppDeps, options: SweepOptions): Promise<Sw
   const loaded = await deps.alerts.loadPrior();
   deps.log.debug("state loaded", { findings: loaded.prior.findings.size, instances: loaded.prior.instances.size });
 
-  const plan = sweepPlan(loaded.prior.instances, now, deps.settings.contractsRefreshMinutes);
+  const plan = sweepPlan(loaded.prior.instances, now, deps.settings.contractsRefreshMinutes, options.telemetry);
   const collected: CollectResult = await deps.collector.collect(plan);
   const { estate, telemetry } = collected;
 

@@ -1,5 +1,6 @@
 import { join, resolve } from "node:path";
 import { createApp } from "../app/create-app";
+import { demoAppOptions } from "./demo-options";
 import { createRuntime, type Runtime } from "../app/runtime";
 import { ConfigError, describeError } from "../domain/errors";
 import { startAzurite, type RunningAzurite } from "./azurite";
@@ -81,7 +82,7 @@ async function start(): Promise<void> {
 
   const prefix = `demo${Date.now().toString(36)}`;
   await step("fresh demo state", () => dropDemoTables(azurite.connectionString, "demo"));
-  const app = await createApp(runtime, { tablePrefix: prefix });
+  const app = await createApp(runtime, demoAppOptions(runtime.settings, prefix));
 
   const host: RunningLocalHost = await step(`bot endpoint on 127.0.0.1:${port}`, () =>
     startLocalHost(app, { host: "127.0.0.1", port, log: quietLog, timers: { sweepSchedule: DEMO_SWEEP_SCHEDULE, reportSchedule: DEMO_REPORT_SCHEDULE } }),
@@ -111,7 +112,8 @@ async function start(): Promise<void> {
   say(`  diagnose ${spike}`);
   say("  status");
   say("  report");
-  say("Sweeps run every 30 seconds. Ctrl-C stops everything.");
+  say("Sweeps run every 30 seconds: a 5xx spike on inventory-api arrives in about 2 minutes, escalates, and resolves in place after about 12.");
+  say("Ctrl-C stops everything.");
   say("ready");
 }
 

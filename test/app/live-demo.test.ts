@@ -1,0 +1,55 @@
+import { randomBytes } from "node:crypto";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { createApp, type App } from "../../src/app/create-app";
+import { createRuntime, type Runtime } from "../../src/app/runtime";
+import { demoAppOptions } from "../../src/dev/demo-options";
+import type { Finding } from "../../src/domain/finding";
+import { memoryLogger } from "../../src/domain/logger";
+
+/**
+ * `npm start` promises a live demo: the inventory-api incident planted a minute after start arrives,
+ * escalates and resolves while someone watches. This walks the same app through the first 15 minutes
+ * in 30-second sweeps, as the demo timer does.
+ */
+describe("the live demo incident", () => {
+  let runtime: Runtime;
+  let app: App;
+
+  beforeAll(async () => {
+    runtime = await createRuntime({
+      env: { AzureWebJobsStorage: inject("storageConnectionString") },
+      log: memoryLogger(),
+      scenario: join(__dirname, "../../scenarios/demo.json"),
+      now: new Date("2026-11-23T10:00:00Z"),
+      frozenClock: true,
+    });
+    app = await createApp(runtime, demoAppOptions(runtime.settings, `t${randomBytes(4).toString("hex")}`));
+  });
+
+  afterAll(async () => {
+    await runtime?.close();
+  });
+
+  it("arrives within a few minutes, escalates, and resolves within fifteen", async () => {
+    const timeline: { minute: number; change: string; severity: string; status: string }[] = [];
+    for (let step = 0; step <= 30; step++) {
+      const findings: Finding[] = (await app.sweep({ post: false })).findings;
+      const spike = findings.find((f) => f.kind === "gateway-5xx-spike" && f.api === "inventory-api");
+      if (spike) timeline.push({ minute: step / 2, change: spike.change, severity: spike.severity, status: spike.status });
+      runtime.emulator?.clock.advance(30_000);
+    }
+    if (process.env.APIMBOT_DEBUG === "1") console.log(JSON.stringify(timeline));
+    const first = timeline.find((t) => t.change === "new");
+    const escalated = timeline.find((t) => t.change === "escalated");
+    const resolved = timeline.find((t) => t.change === "resolved");
+    expect(first, JSON.stringify(timeline)).toBeDefined();
+    expect(first?.minute).toBeLessThanOrEqual(4);
+    expect(first?.severity).toBe("warning");
+    expect(escalated?.severity).toBe("critical");
+    expect(escalated!.minute).toBeGreaterThan(first!.minute);
+    expect(resolved?.status).toBe("resolved");
+    expect(resolved!.minute).toBeGreaterThan(escalated!.minute);
+    expect(resolved!.minute).toBeLessThanOrEqual(15);
+  }, 120_000);
+});
