@@ -52,6 +52,8 @@ export function scopeOf(conversationType: string | undefined, isGroup: boolean |
 
 /** The Teams bot. */
 export class ApimbotAgent extends ActivityHandler {
+  private readonly installing = new Map<string, Promise<void>>();
+
   constructor(private readonly deps: AgentDeps) {
     super();
     this.onMessage(async (context, next) => {
@@ -82,6 +84,20 @@ export class ApimbotAgent extends ActivityHandler {
     const a = context.activity;
     const conversationId = a.conversation?.id ? baseConversationId(a.conversation.id) : undefined;
     if (!conversationId || !a.serviceUrl) return;
+    // The two install events of one installation arrive milliseconds apart; handled one after the other,
+    // the second sees the first's record and does not greet again.
+    const previous = this.installing.get(conversationId) ?? Promise.resolve();
+    const run = previous.then(() => this.record(context, conversationId));
+    const settled = run.catch(() => {});
+    this.installing.set(conversationId, settled);
+    void settled.then(() => {
+      if (this.installing.get(conversationId) === settled) this.installing.delete(conversationId);
+    });
+    await run;
+  }
+
+  private async record(context: TurnContext, conversationId: string): Promise<void> {
+    const a = context.activity;
     const known = await this.deps.installations.get(conversationId);
     const { activityId: _dropped, ...reference } = a.getConversationReference();
     const channelData = (a.channelData ?? {}) as { team?: { name?: string }; tenant?: { id?: string } };
