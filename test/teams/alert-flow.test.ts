@@ -217,14 +217,6 @@ describe("alerts in Teams, through the real SDK adapter and a loopback connector
     expect(next.posted.map((p) => p.conversationId)).toEqual(["a:1personal-ada"]);
   });
 
-  it("greets once when both install events arrive at the same moment, as Teams and the Playground send them", async () => {
-    await Promise.all([
-      endpoint.handle({ headers: {}, body: installActivity(connector.serviceUrl, GROUP_CHAT, "groupChat") }),
-      endpoint.handle({ headers: {}, body: botAddedActivity(connector.serviceUrl, GROUP_CHAT, "groupChat") }),
-    ]);
-    expect(connector.posts(GROUP_CHAT)).toHaveLength(1);
-  });
-
   it("routes findings by instance when rules say so", async () => {
     const routed = createBotEndpoint({ ...LOCAL, routes: [{ conversations: [GROUP_CHAT], instances: ["partner-apim"] }, { conversations: [CHANNEL], minSeverity: "critical" }] }, services, await freshStores(), log, { clock, retry: noWait });
     await routed.handle({ headers: {}, body: installActivity(connector.serviceUrl) });
