@@ -9,7 +9,7 @@
  *
  * Options: --entry <file> (default src/app/functions-entry.ts), --out <dir> (default dist).
  */
-import { build, type Plugin } from "esbuild";
+import { build, type BuildOptions, type Plugin } from "esbuild";
 import { createRequire } from "node:module";
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
@@ -159,6 +159,19 @@ function optionalPeersPlugin(): Plugin {
   };
 }
 
+/** The module the handlers load on first use; bundled on its own so the entry stays small. */
+const LAZY_CORE = "./app-core";
+
+/** Keeps the handlers' `import("./app-core")` a runtime load of the separately built `app-core.js`. */
+function lazyCorePlugin(): Plugin {
+  return {
+    name: "lazy-core",
+    setup(b) {
+      b.onResolve({ filter: /^\.\/app-core$/ }, () => ({ path: "./app-core.js", external: true }));
+    },
+  };
+}
+
 /** Bundles `entry` into `outDir`, writes the host files beside it and zips the app. */
 export async function buildApp(root: string, entry: string, outDir: string): Promise<BuildOutput> {
   if (!existsSync(entry)) {
@@ -171,6 +184,25 @@ export async function buildApp(root: string, entry: string, outDir: string): Pro
   mkdirSync(functionsDir, { recursive: true });
 
   const bundle = join(functionsDir, "index.js");
+  const core = join(dirname(entry), `${LAZY_CORE}.ts`);
+  const common: BuildOptions = {
+    bundle: true,
+    platform: "node",
+    target: "node20",
+    format: "cjs",
+    external: ["@azure/functions-core"],
+    sourcemap: true,
+    sourcesContent: false,
+    minify: true,
+    keepNames: true,
+    legalComments: "linked",
+    logLevel: "warning",
+    plugins: [optionalPeersPlugin()],
+  };
+  if (existsSync(core)) {
+    const coreResult = await build({ ...common, entryPoints: [core], outfile: join(functionsDir, "app-core.js") });
+    if (coreResult.errors.length > 0) throw new Error(`build: esbuild reported ${coreResult.errors.length} error(s) in ${relative(root, core)}`);
+  }
   const result = await build({
     entryPoints: [entry],
     outfile: bundle,
@@ -187,7 +219,7 @@ export async function buildApp(root: string, entry: string, outDir: string): Pro
     keepNames: true,
     legalComments: "linked",
     logLevel: "warning",
-    plugins: [optionalPeersPlugin()],
+    plugins: existsSync(core) ? [lazyCorePlugin(), optionalPeersPlugin()] : [optionalPeersPlugin()],
   });
   if (result.errors.length > 0) throw new Error(`build: esbuild reported ${result.errors.length} error(s)`);
 

@@ -1,8 +1,7 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext, Timer } from "@azure/functions";
 import { describeError } from "../domain/errors";
 import type { Logger } from "../domain/logger";
-import { createApp, type App } from "./create-app";
-import { createRuntime } from "./runtime";
+import type { App } from "./create-app";
 
 /**
  * The Functions host's logger: console lines the host forwards to Application Insights. One app is
@@ -17,9 +16,12 @@ const hostLogger: Logger = {
 
 let appPromise: Promise<App> | undefined;
 
-/** The app, created on first use and reused while the worker lives (settings are read once). */
+/**
+ * The app, created on first use and reused while the worker lives (settings are read once). The Azure
+ * SDKs load here, not when the host loads the entry file, which keeps the cold start short.
+ */
 function getApp(): Promise<App> {
-  appPromise ??= createRuntime({ log: hostLogger }).then((runtime) => createApp(runtime));
+  appPromise ??= import("./app-core").then(async ({ createRuntime, createApp }) => createApp(await createRuntime({ log: hostLogger })));
   // A failed start (bad settings) is retried on the next invocation instead of being cached.
   appPromise.catch(() => {
     appPromise = undefined;
