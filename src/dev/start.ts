@@ -19,6 +19,18 @@ const say = (line: string): void => {
   process.stdout.write(`${line}\n`);
 };
 
+/** A port from the environment, or a clear stop naming the setting. */
+function portSetting(name: string, fallback: number): number {
+  const raw = process.env[name]?.trim();
+  if (!raw) return fallback;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    process.stderr.write(`apimbot start: ${name}: "${raw}" is not a port number from 1 to 65535\n`);
+    process.exit(2);
+  }
+  return port;
+}
+
 /**
  * `npm start`: Azurite, the emulator with the demo estate, the bot endpoint with its timers, and the
  * Agents Playground, then a first sweep so cards are waiting when the page opens.
@@ -56,14 +68,14 @@ async function start(): Promise<void> {
     }
   };
 
+  const port = portSetting("APIMBOT_PORT", 3978);
+  const playgroundPort = portSetting("APIMBOT_PLAYGROUND_PORT", 56150);
   say("Starting apimbot on the embedded demo estate");
   const dataDir = resolve(process.env.APIMBOT_DATA_DIR ?? join(root, ".data"));
   const azurite: RunningAzurite = await step(`Azurite (state in ${dataDir}/azurite)`, () => startAzurite({ location: join(dataDir, "azurite"), preferDefaultPorts: true }));
   stops.push(() => azurite.stop());
   if (azurite.movedPorts) say(`  the usual Azurite ports were taken; using ${azurite.blobPort}, ${azurite.queuePort}, ${azurite.tablePort}`);
 
-  const port = Number(process.env.APIMBOT_PORT ?? 3978);
-  const playgroundPort = Number(process.env.APIMBOT_PLAYGROUND_PORT ?? 56150);
   const env = {
     ...process.env,
     AzureWebJobsStorage: azurite.connectionString,
