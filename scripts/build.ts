@@ -190,10 +190,12 @@ export async function buildApp(root: string, entry: string, outDir: string): Pro
     platform: "node",
     target: "node20",
     format: "cjs",
+    // The Functions host injects this module into the worker; it is not on npm.
     external: ["@azure/functions-core"],
     sourcemap: true,
     sourcesContent: false,
     minify: true,
+    // Class and function names survive minifying, so stack traces and `err.name` stay readable.
     keepNames: true,
     legalComments: "linked",
     logLevel: "warning",
@@ -204,21 +206,9 @@ export async function buildApp(root: string, entry: string, outDir: string): Pro
     if (coreResult.errors.length > 0) throw new Error(`build: esbuild reported ${coreResult.errors.length} error(s) in ${relative(root, core)}`);
   }
   const result = await build({
+    ...common,
     entryPoints: [entry],
     outfile: bundle,
-    bundle: true,
-    platform: "node",
-    target: "node20",
-    format: "cjs",
-    // The Functions host injects this module into the worker; it is not on npm.
-    external: ["@azure/functions-core"],
-    sourcemap: true,
-    sourcesContent: false,
-    minify: true,
-    // Class and function names survive minifying, so stack traces and `err.name` stay readable.
-    keepNames: true,
-    legalComments: "linked",
-    logLevel: "warning",
     plugins: existsSync(core) ? [lazyCorePlugin(), optionalPeersPlugin()] : [optionalPeersPlugin()],
   });
   if (result.errors.length > 0) throw new Error(`build: esbuild reported ${result.errors.length} error(s)`);

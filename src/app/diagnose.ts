@@ -5,6 +5,7 @@ import type { ApiInfo, InstanceSnapshot, PolicyDoc } from "../domain/snapshot";
 import type { InstanceTelemetry } from "../domain/telemetry";
 import { checkInstance } from "../hygiene/catalog";
 import type { Diagnosis } from "../notify/views";
+import { editDistance } from "../domain/edit-distance";
 import type { AppDeps } from "./app-deps";
 import { INTERVAL_MINUTES, TELEMETRY_WINDOW_MINUTES } from "./sweep";
 
@@ -14,20 +15,6 @@ const RECENT_MINUTES = 15;
 /** A name that matched nothing, or more than one API: the closest names to choose from. */
 export interface Candidates {
   candidates: string[];
-}
-
-function distance(a: string, b: string): number {
-  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0] as number;
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const up = prev[j] as number;
-      prev[j] = Math.min(up + 1, (prev[j - 1] as number) + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = up;
-    }
-  }
-  return prev[b.length] as number;
 }
 
 interface ApiMatch {
@@ -51,7 +38,7 @@ export function matchApi(snaps: readonly InstanceSnapshot[], wanted: string): { 
     .map((m) => {
       const name = baseName(m.api).toLowerCase();
       const contains = name.includes(w) || w.includes(name) || m.api.displayName.toLowerCase().includes(w);
-      return { m, score: contains ? 0 : Math.min(distance(w, name), distance(w, m.api.displayName.toLowerCase())) };
+      return { m, score: contains ? 0 : Math.min(editDistance(w, name), editDistance(w, m.api.displayName.toLowerCase())) };
     })
     .filter((s) => s.score <= Math.max(3, Math.floor(w.length / 2)))
     .sort((a, b) => a.score - b.score || label(a.m).localeCompare(label(b.m)));

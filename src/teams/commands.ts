@@ -2,6 +2,7 @@
  * Chat commands as a table of `{ pattern, handler, help }`, tried in order after the mention is
  * stripped. Anything else gets a short help with "did you mean".
  */
+import { editDistance } from "../domain/edit-distance";
 import type { Finding } from "../domain/finding";
 import { diagnosisCard } from "../notify/diagnosis-card";
 import { statusCard } from "../notify/status-card";
@@ -200,21 +201,6 @@ export function stripMention(text: string): string {
     .replace(/^\s*@apimbot\b/i, " ")
     .replace(/\s+/g, " ")
     .trim();
-}
-
-/** Edit distance, for "did you mean". */
-export function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0] as number;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cur = row[j] as number;
-      row[j] = Math.min(cur + 1, (row[j - 1] as number) + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = cur;
-    }
-  }
-  return row[b.length] as number;
 }
 
 /** The closest command name to `word`, when one is close enough to be a typo. */
