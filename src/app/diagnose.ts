@@ -204,7 +204,7 @@ export async function diagnose(deps: AppDeps, apiName: string, instanceName: str
     verdict = `The management plane is at fault: ${instanceFindings[0]?.title}.`;
   } else if (firstApi) {
     layer = "gateway";
-    verdict = `The gateway is failing requests to ${name}: ${firstApi.title}.`;
+    verdict = `The gateway is failing requests to ${name}: ${firstApi.title}.${firstApi.cause ? ` Cause: ${firstApi.cause}.` : ""}`;
   } else if (typeof traffic.rate5xx === "number" && traffic.rate5xx > 0.05 && (traffic.requests as number) >= 20) {
     layer = "gateway";
     verdict = `${Math.round((traffic.rate5xx as number) * 100)}% of the last ${RECENT_MINUTES} minutes' requests to ${name} failed with 5xx, below the alert thresholds.`;
