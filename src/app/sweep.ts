@@ -3,7 +3,8 @@ import { detectAll, DETECTORS } from "../detect/catalog";
 import type { DetectConfig } from "../detect/config";
 import type { Finding, FindingKind } from "../domain/finding";
 import type { InstanceMemory } from "../domain/prior";
-import type { ServiceInstance } from "../domain/snapshot";
+import type { EstateSnapshot, ServiceInstance } from "../domain/snapshot";
+import type { InstanceTelemetry } from "../domain/telemetry";
 import type { DeliveryReport } from "../notify/delivery";
 import { triage, updateInstanceMemory, type TriageConfig } from "../triage";
 import type { AppDeps } from "./app-deps";
@@ -20,6 +21,42 @@ export interface TelemetryWindow {
   intervalMinutes: number;
 }
 
+/** One instance as a sweep saw it, for people: tier, state, size and the last 15 minutes of traffic. */
+export interface InstanceSummary {
+  instance: string;
+  sku: string;
+  provisioningState: string;
+  /** Counts when this sweep read the configuration and contracts. */
+  apis?: number;
+  subscriptions?: number;
+  requests15m: number;
+  rate5xx: number;
+  rate401: number;
+  readFailures: number;
+}
+
+/** Summaries of the instances read, from the snapshot and the telemetry. */
+export function summarize(estate: EstateSnapshot, telemetry: ReadonlyMap<string, InstanceTelemetry>, now: Date): InstanceSummary[] {
+  const since = now.getTime() - 15 * 60_000;
+  const byId = new Map([...telemetry].map(([id, t]) => [id.toLowerCase(), t]));
+  return estate.instances.map((snap) => {
+    const rows = (byId.get(snap.instance.id.toLowerCase())?.requests ?? []).filter((r) => Date.parse(r.time) >= since);
+    const sum = (pick: (r: (typeof rows)[number]) => boolean) => rows.filter(pick).reduce((n, r) => n + r.count, 0);
+    const total = sum(() => true);
+    return {
+      instance: snap.instance.name,
+      sku: snap.instance.sku.name,
+      provisioningState: snap.instance.provisioningState,
+      apis: snap.config?.apis.filter((a) => a.isCurrent).length,
+      subscriptions: snap.subscriptions?.length,
+      requests15m: total,
+      rate5xx: total > 0 ? sum((r) => r.gatewayResponseCodeCategory === "5xx") / total : 0,
+      rate401: total > 0 ? sum((r) => r.gatewayResponseCode === "401") / total : 0,
+      readFailures: snap.failures.length,
+    };
+  });
+}
+
 /** What one sweep did. */
 export interface SweepOutcome {
   sweptAt: string;
@@ -33,6 +70,8 @@ export interface SweepOutcome {
   wallMs: number;
   /** Instances listed this sweep. */
   instanceCount: number;
+  /** Each instance read, for people. */
+  summary: InstanceSummary[];
   /** True when not a single instance or subscription could be read. */
   nothingRead: boolean;
   delivery?: DeliveryReport;
@@ -122,6 +161,7 @@ export async function runSweep(deps: AppDeps, options: SweepOptions): Promise<Sw
     collectMs: collected.wallMs,
     wallMs: Math.round(performance.now() - started),
     instanceCount: estate.instances.length,
+    summary: summarize(estate, telemetry, now),
     nothingRead,
     delivery,
     detectorErrors: detected.errors,

@@ -1,6 +1,7 @@
 import type { Finding, Severity } from "../domain/finding";
 import type { InstanceMemory } from "../domain/prior";
 import type { Diagnosis } from "../notify/views";
+import type { InstanceSummary } from "../app/sweep";
 
 const SEVERITY_ORDER: Record<Severity, number> = { critical: 0, warning: 1, info: 2 };
 
@@ -59,5 +60,17 @@ export function formatDiagnosis(d: Diagnosis): string {
   }
   lines.push("", "Evidence:");
   for (const [key, value] of Object.entries(d.evidence)) lines.push(`  ${key}: ${typeof value === "string" ? value : JSON.stringify(value)}`);
+  return lines.join("\n") + "\n";
+}
+
+/** The estate as a sweep read it: one line per instance with the last 15 minutes' 5xx and 401 rates. */
+export function formatEstate(summary: readonly InstanceSummary[]): string {
+  const pct = (n: number) => `${(n * 100).toFixed(1)}%`;
+  const lines = [`${pad("instance", 26)}${pad("tier", 12)}${pad("state", 11)}${pad("APIs", 6)}${pad("subs", 6)}${pad("req/15m", 9)}${pad("5xx", 7)}401`];
+  for (const s of summary) {
+    lines.push(
+      `${pad(s.instance, 26)}${pad(s.sku, 12)}${pad(s.provisioningState, 11)}${pad(s.apis === undefined ? "-" : String(s.apis), 6)}${pad(s.subscriptions === undefined ? "-" : String(s.subscriptions), 6)}${pad(String(s.requests15m), 9)}${pad(pct(s.rate5xx), 7)}${pct(s.rate401)}${s.readFailures > 0 ? `  (${s.readFailures} part(s) unreadable)` : ""}`,
+    );
+  }
   return lines.join("\n") + "\n";
 }

@@ -8,7 +8,7 @@ import { emulatorCommand } from "../emulator/emulator-command";
 import { ScenarioError } from "../emulator/scenario-error";
 import { startLocalHost } from "../dev/local-host";
 import { consoleLogger } from "./console-logger";
-import { countLine, formatDiagnosis, formatFindings, formatStats } from "./format";
+import { countLine, formatDiagnosis, formatEstate, formatFindings, formatStats } from "./format";
 import { parseArgs, portFlag, type FlagSpec } from "./parse-args";
 
 interface CommandSpec {
@@ -46,6 +46,7 @@ const COMMANDS: Record<string, CommandSpec> = {
         if (flags.json) process.stdout.write(`${JSON.stringify(outcome.findings, null, 2)}\n`);
         else {
           process.stdout.write(`Swept ${outcome.instanceCount} instance(s) in ${(outcome.wallMs / 1000).toFixed(1)} s: ${countLine(outcome.findings)}.\n\n`);
+          process.stdout.write(`${formatEstate(outcome.summary)}\n`);
           process.stdout.write(formatFindings(outcome.findings));
         }
         if (outcome.delivery) {

@@ -8,6 +8,7 @@ import { dropDemoTables } from "./demo-tables";
 import { startLocalHost, type RunningLocalHost } from "./local-host";
 import { PLAYGROUND_CHANNEL_ID, startPlayground, type RunningPlayground } from "./playground";
 import { consoleLogger } from "../cli/console-logger";
+import { formatEstate } from "../cli/format";
 
 /** Sweeps every 30 seconds in the demo, so cards arrive, escalate and resolve while someone watches. */
 const DEMO_SWEEP_SCHEDULE = "*/30 * * * * *";
@@ -115,7 +116,9 @@ async function start(): Promise<void> {
   });
   const outcome = await step("first sweep", () => app.sweep({ post: true }));
   const open = outcome.findings.filter((f) => f.status !== "resolved");
-  say(`  ${open.length} open findings on ${outcome.instanceCount} instances; ${outcome.delivery?.posted.length ?? 0} card(s) posted`);
+  say("");
+  process.stdout.write(formatEstate(outcome.summary));
+  say(`${open.length} open findings on ${outcome.instanceCount} instances; ${outcome.delivery?.posted.length ?? 0} card(s) posted to the General channel`);
 
   const spike = open.find((f) => f.kind === "gateway-5xx-spike")?.api ?? "orders-api";
   say("");
