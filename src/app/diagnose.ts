@@ -71,6 +71,21 @@ function recentTraffic(telemetry: InstanceTelemetry | undefined, apiId: string, 
   };
 }
 
+function trafficSentence(t: Record<string, unknown>): string {
+  if (!t.available) return "no metrics could be read for this instance";
+  const n = (v: unknown) => (typeof v === "number" ? v.toLocaleString("en-US") : "0");
+  const pct = (v: unknown) => (typeof v === "number" ? `${(v * 100).toFixed(1)}%` : "0%");
+  const reasons = (o: unknown) =>
+    Object.entries((o ?? {}) as Record<string, number>)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 3)
+      .map(([k, v]) => `${k} ${v.toLocaleString("en-US")}`)
+      .join(", ");
+  const fives = reasons(t["5xxByReason"]);
+  const auth = reasons(t.authByReason);
+  return `${n(t.requests)} requests in ${String(t.minutes)} min; ${n(t.failures5xx)} 5xx (${pct(t.rate5xx)})${fives ? `: ${fives}` : ""}; ${n(t.authFailures)} 401/403${auth ? `: ${auth}` : ""}`;
+}
+
 function chainOf(snap: InstanceSnapshot, api: ApiInfo): PolicyDoc[] {
   const config = snap.config;
   if (!config) return [];
@@ -93,21 +108,18 @@ function policyLabel(p: PolicyDoc): string {
   return `operation ${p.operationName}`;
 }
 
-function backendEvidence(snap: InstanceSnapshot, api: ApiInfo, chain: PolicyDoc[]): Record<string, unknown>[] {
+function backendEvidence(snap: InstanceSnapshot, api: ApiInfo, chain: PolicyDoc[]): string[] {
   const config = snap.config;
   const ids = new Set<string>();
   for (const p of chain) for (const m of p.xml.matchAll(/backend-id\s*=\s*"([^"@{}]+)"/g)) ids.add((m[1] as string).toLowerCase());
-  const out: Record<string, unknown>[] = [];
-  if (api.serviceUrl !== undefined) out.push({ source: "API service URL", url: api.serviceUrl });
+  const out: string[] = [];
+  if (api.serviceUrl !== undefined) out.push(`API service URL: ${api.serviceUrl}`);
   for (const b of config?.backends ?? []) {
     if (!ids.has(b.name.toLowerCase()) && !(api.serviceUrl && b.url.toLowerCase() === api.serviceUrl.toLowerCase())) continue;
-    out.push({
-      source: `backend ${b.name}`,
-      url: b.url,
-      validateCertificateChain: b.validateCertificateChain ?? true,
-      validateCertificateName: b.validateCertificateName ?? true,
-      circuitBreaker: b.hasCircuitBreaker,
-    });
+    const chain = b.validateCertificateChain ?? true;
+    const nameCheck = b.validateCertificateName ?? true;
+    const tls = chain && nameCheck ? "TLS chain and name validated" : `TLS ${!chain ? "chain" : ""}${!chain && !nameCheck ? " and " : ""}${!nameCheck ? "name" : ""} validation OFF`;
+    out.push(`backend ${b.name}: ${b.url} (${tls}${b.hasCircuitBreaker ? ", circuit breaker" : ""})`);
   }
   return out;
 }
@@ -183,12 +195,13 @@ export async function diagnose(deps: AppDeps, apiName: string, instanceName: str
     protocols: api.protocols,
     subscriptionRequired: api.subscriptionRequired,
     products: (snap.config?.products ?? []).filter((p) => p.apiNames.some((n) => n.toLowerCase() === name.toLowerCase())).map((p) => p.name),
-    recentTraffic: traffic,
+    recentTraffic: trafficSentence(traffic),
     backends: backendEvidence(snap, api, chain),
-    policyChain: chain.map((p) => ({
-      scope: policyLabel(p),
-      problems: chainProblems.filter((h) => h.resourceId.toLowerCase() === p.id.toLowerCase()).map((h) => ({ rule: h.rule, title: h.title, line: h.evidence.line })),
-    })),
+    policyChain: chain.map((p) => {
+      const problems = chainProblems.filter((h) => h.resourceId.toLowerCase() === p.id.toLowerCase());
+      if (problems.length === 0) return `${policyLabel(p)}: ok`;
+      return `${policyLabel(p)}: ${problems.map((h) => `${h.rule}${typeof h.evidence.line === "number" ? ` (line ${h.evidence.line})` : ""}`).join(", ")}`;
+    }),
     diagnostics: diagnostics.length > 0 ? diagnostics.map((d) => `${d.name}${d.apiName ? ` (API)` : ""}`) : "none: requests are not logged to Application Insights or Azure Monitor",
     developerPortal: portalPublished ? "published" : "never published",
     collectionFailures: snap.failures.map((f) => `${f.part}: ${f.code}`),
@@ -205,9 +218,9 @@ export async function diagnose(deps: AppDeps, apiName: string, instanceName: str
   } else if (firstApi) {
     layer = "gateway";
     verdict = `The gateway is failing requests to ${name}: ${firstApi.title}.${firstApi.cause ? ` Cause: ${firstApi.cause}.` : ""}`;
-  } else if (typeof traffic.rate5xx === "number" && traffic.rate5xx > 0.05 && (traffic.requests as number) >= 20) {
+  } else if (typeof traffic.rate5xx === "number" && traffic.rate5xx > 0.05 && typeof traffic.requests === "number" && traffic.requests >= 20) {
     layer = "gateway";
-    verdict = `${Math.round((traffic.rate5xx as number) * 100)}% of the last ${RECENT_MINUTES} minutes' requests to ${name} failed with 5xx, below the alert thresholds.`;
+    verdict = `${Math.round(traffic.rate5xx * 100)}% of the last ${RECENT_MINUTES} minutes' requests to ${name} failed with 5xx, below the alert thresholds.`;
   } else if (!portalPublished) {
     layer = "portal";
     verdict = `Requests to ${name} look healthy, but the developer portal of ${snap.instance.name} was never published, so API consumers cannot find it.`;

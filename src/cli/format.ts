@@ -59,7 +59,12 @@ export function formatDiagnosis(d: Diagnosis): string {
     d.remediation.forEach((s, i) => lines.push(`  ${i + 1}. ${s}`));
   }
   lines.push("", "Evidence:");
-  for (const [key, value] of Object.entries(d.evidence)) lines.push(`  ${key}: ${typeof value === "string" ? value : JSON.stringify(value)}`);
+  for (const [key, value] of Object.entries(d.evidence)) {
+    if (Array.isArray(value) && value.every((v) => typeof v === "string")) {
+      lines.push(`  ${key}:${value.length === 0 ? " none" : ""}`);
+      for (const v of value) lines.push(`    - ${v}`);
+    } else lines.push(`  ${key}: ${typeof value === "string" ? value : JSON.stringify(value)}`);
+  }
   return lines.join("\n") + "\n";
 }
 
