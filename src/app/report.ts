@@ -1,3 +1,4 @@
+import { getISOWeek, getISOWeekYear } from "date-fns";
 import type { Detection } from "../domain/finding";
 import { checkEstate } from "../hygiene/catalog";
 import { buildReport, type ReportModel } from "../hygiene/report";
@@ -47,21 +48,16 @@ export async function runReport(deps: AppDeps, options: ReportOptions): Promise<
   const html = renderReportHtml(model);
   if (options.save) await deps.reports.saveSnapshot(model.snapshot);
 
-  const posted: string[] = [];
-  const failed: { conversationId: string; reason: string }[] = [];
+  let posted: string[] = [];
+  let failed: { conversationId: string; reason: string }[] = [];
   if (options.post) {
     const endpoint = await deps.endpoint();
     const activity = cardActivity(card, `Hygiene report: ${model.totals.total} findings`);
-    for (const installation of await deps.installations.list()) {
-      try {
-        await endpoint.sendProactive(installation.conversationId, activity);
-        posted.push(installation.conversationId);
-      } catch (err) {
-        const reason = err instanceof Error ? err.message : "unknown error";
-        deps.log.warn("report card post failed", { conversationId: installation.conversationId, reason });
-        failed.push({ conversationId: installation.conversationId, reason });
-      }
-    }
+    // One summary card per conversation and ISO week: a retried or repeated run in the same week does not post it again.
+    const week = `${getISOWeekYear(now)}w${String(getISOWeek(now)).padStart(2, "0")}`;
+    const result = await endpoint.delivery.broadcast(`report-${week}`, activity);
+    posted = result.posted;
+    failed = result.failed;
   }
   deps.log.info("report completed", { findings: model.totals.total, posted: posted.length, failed: failed.length });
   return {

@@ -287,6 +287,33 @@ export class Delivery {
     return true;
   }
 
+  /**
+   * Posts one card that is not about findings (the weekly report) to every installed conversation,
+   * through the same retries and records as alert cards: a conversation that already shows `cardKey`
+   * is skipped, so a re-run of the same report does not post it twice.
+   */
+  async broadcast(cardKey: string, activity: CardActivity): Promise<{ posted: string[]; skipped: string[]; failed: { conversationId: string; reason: string }[] }> {
+    const outcome = { posted: [] as string[], skipped: [] as string[], failed: [] as { conversationId: string; reason: string }[] };
+    for (const installation of await this.deps.installations.list()) {
+      const conversationId = installation.conversationId;
+      const existing = (await this.deps.deliveries.listConversation(conversationId)).find((r) => r.cardKey === cardKey && r.activityId);
+      if (existing) {
+        outcome.skipped.push(conversationId);
+        continue;
+      }
+      try {
+        const answer = await this.withRetry(() => this.deps.sender.post(installation, activity));
+        await this.deps.deliveries.put({ conversationId, cardKey, findingIds: [], activityId: answer.id, postedAt: this.deps.clock.now().toISOString(), attempts: 0 });
+        outcome.posted.push(conversationId);
+      } catch (err) {
+        const reason = err instanceof ConnectorError ? err.message : scrubText(describeError(err)).slice(0, 200);
+        this.deps.log.warn("card post failed", { conversationId, cardKey, reason });
+        outcome.failed.push({ conversationId, reason });
+      }
+    }
+    return outcome;
+  }
+
   private async withRetry<T>(call: () => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {

@@ -88,4 +88,18 @@ describe("apimbot in a Teams channel, on the demo estate", () => {
     expect(cardText(cardOf(put!.activity))).toMatch(/[Rr]esolved/);
     expect(connector.posts(CHANNEL)).toHaveLength(postsBefore);
   });
+
+  it("posts the weekly report's summary card once per conversation and week, within the size Teams accepts", async () => {
+    const before = connector.posts(CHANNEL).length;
+    connector.failNext(1, 429, 0);
+    const first = await app.report({ post: true, save: true });
+    expect(first.posted).toEqual([CHANNEL]);
+    const cards = connector.posts(CHANNEL).slice(before);
+    expect(cards).toHaveLength(1);
+    expect(JSON.stringify(cardOf(cards[0]!.activity)).length).toBeLessThan(28 * 1024);
+    expect(cardText(cardOf(cards[0]!.activity))).toMatch(/Weekly APIM hygiene report[\s\S]*Fix these first[\s\S]*APIM.Backend.TlsValidationOff/);
+    const again = await app.report({ post: true, save: true });
+    expect(again.posted).toEqual([]);
+    expect(connector.posts(CHANNEL).slice(before)).toHaveLength(1);
+  });
 });
