@@ -83,7 +83,11 @@ const COMMANDS: Record<string, CommandSpec> = {
             process.stdout.write(`Since ${outcome.model.change.previousAt}: ${outcome.model.change.newIds.length} new, ${outcome.model.change.fixed.length} fixed, ${outcome.model.change.stillOpenIds.length} still open.\n`);
           }
           process.stdout.write("\nFix first:\n");
-          outcome.model.topFive.forEach((r, i) => process.stdout.write(`  ${i + 1}. ${JSON.stringify(r)}\n`));
+          outcome.model.topFive.forEach((r, i) =>
+            process.stdout.write(`  ${i + 1}. [${r.severity}] ${r.title} (${r.rule}): ${r.count} resource(s), e.g. ${r.examples.slice(0, 2).join(", ")}\n     ${r.firstStep}\n`),
+          );
+          if (outcome.posted.length > 0) log.info(`Summary card posted to ${outcome.posted.length} conversation(s).`);
+          if (outcome.failed.length > 0) log.warn(`Summary card not delivered to ${outcome.failed.length} conversation(s): ${outcome.failed.map((f) => f.reason).join("; ")}`);
         }
         return outcome.nothingRead ? 1 : 0;
       }),
