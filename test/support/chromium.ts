@@ -1,0 +1,18 @@
+import { existsSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium, type BrowserContext } from "playwright-core";
+
+/** Debian's Chromium, which `.ci/run` installs; tests never download a browser. */
+export const CHROMIUM = "/usr/bin/chromium";
+
+/** Headless Chromium with a fresh profile and no background network traffic. */
+export async function launchChromium(viewport = { width: 1400, height: 1000 }): Promise<BrowserContext> {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: install Debian's chromium package (apt-get install chromium), as .ci/run does`);
+  return chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), "apimbot-chromium-")), {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+  });
+}
