@@ -19,7 +19,7 @@ const PATTERNS: RegExp[] = [
 ];
 
 /** Field names whose values are never shown, whatever they hold. */
-const SECRET_NAMES = /^(primaryKey|secondaryKey|key|keys|value|secret|password|token|accessToken|connectionString|clientSecret|sig|signature|authorization)$/i;
+const SECRET_NAMES = /^(primaryKey|secondaryKey|key|keys|secret|password|token|accessToken|connectionString|clientSecret|sig|signature|authorization)$/i;
 
 /** Masks anything in `text` that looks like a key, token or signature. */
 export function scrubText(text: string): string {

@@ -90,6 +90,16 @@ describe("alert card for one finding", () => {
   });
 });
 
+describe("evidence lists", () => {
+  it("shows the backend codes a spike counted (a field named value is a fact, not a secret)", () => {
+    const f = spikeFinding();
+    const card = alertCard({ ...f, evidence: { ...f.evidence, topBackendCodes: [{ value: "503", count: 17 }, { value: "502", count: 4 }] } });
+    const text = JSON.stringify(card);
+    expect(text).toContain("503");
+    expect(text).not.toMatch(/value=\[redacted\]/i);
+  });
+});
+
 describe("grouped card", () => {
   it("puts several findings on one instance into one card, worst first", () => {
     const [spike, auth] = [spikeFinding(), authFinding()];
