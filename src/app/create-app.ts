@@ -72,11 +72,19 @@ export async function createApp(runtime: Runtime, options: AppOptions = {}): Pro
   };
   const services = createBotServices(deps, detectConfig);
 
+  // One sweep at a time per app: a timer and an on-demand sweep must not both post the same new card.
+  let sweeping: Promise<unknown> = Promise.resolve();
+  const sweep = (post: boolean): Promise<SweepOutcome> => {
+    const run = sweeping.then(() => runSweep(deps, { post, detectConfig, triageConfig, telemetry: options.telemetry }));
+    sweeping = run.catch(() => undefined);
+    return run;
+  };
+
   return {
     deps,
     services,
     endpoint: deps.endpoint,
-    sweep: ({ post }) => runSweep(deps, { post, detectConfig, triageConfig, telemetry: options.telemetry }),
+    sweep: ({ post }) => sweep(post),
     report: (reportOptions) => runReport(deps, reportOptions),
     diagnose: (api, instance) => diagnose(deps, api, instance, detectConfig),
   };

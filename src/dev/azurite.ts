@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { connect } from "node:net";
 import { mkdirSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { freePort, isPortFree } from "./free-port";
 
 /** The well-known Azurite development account key (public, documented by Microsoft). */
@@ -61,31 +61,23 @@ function waitForPort(port: number, child: ChildProcess, timeoutMs: number): Prom
   });
 }
 
-/** Starts Azurite (blob, queue, table) on loopback from the project's own node_modules. */
-export async function startAzurite(options: AzuriteOptions = {}): Promise<RunningAzurite> {
-  let ports = [10000, 10001, 10002];
-  let movedPorts = false;
-  if (options.preferDefaultPorts) {
-    const free = await Promise.all(ports.map((p) => isPortFree(p)));
-    if (free.some((f) => !f)) {
-      movedPorts = true;
-      ports = [await freePort(), await freePort(), await freePort()];
-    }
-  } else {
-    ports = [await freePort(), await freePort(), await freePort()];
-  }
-  const [blobPort, queuePort, tablePort] = ports as [number, number, number];
+interface Launched {
+  child: ChildProcess;
+  ports: [number, number, number];
+}
+
+/** Spawns Azurite on the given ports and waits until it, and not some other process, listens on them. */
+async function launch(ports: [number, number, number], location: string | undefined): Promise<Launched> {
+  const [blobPort, queuePort, tablePort] = ports;
   const bin = resolve(__dirname, "../../node_modules/.bin/azurite");
   const args = [
     "--blobHost", "127.0.0.1", "--queueHost", "127.0.0.1", "--tableHost", "127.0.0.1",
     "--blobPort", String(blobPort), "--queuePort", String(queuePort), "--tablePort", String(tablePort),
     "--disableTelemetry", "--skipApiVersionCheck", "--silent", "--loose",
   ];
-  if (options.location) {
-    mkdirSync(options.location, { recursive: true });
-    args.push("--location", options.location, "--debug", join(options.location, "debug.log"));
-    args.pop();
-    args.pop();
+  if (location) {
+    mkdirSync(location, { recursive: true });
+    args.push("--location", location);
   } else {
     args.push("--inMemoryPersistence");
   }
@@ -95,11 +87,40 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Runnin
     stderr += chunk.toString();
   });
   try {
-    await Promise.all([blobPort, queuePort, tablePort].map((p) => waitForPort(p, child, 15_000)));
+    await Promise.all(ports.map((p) => waitForPort(p, child, 15_000)));
+    // A port can answer because another process holds it; Azurite then exits with EADDRINUSE.
+    await new Promise((r) => setTimeout(r, 250));
+    if (child.exitCode !== null) throw new Error(`Azurite exited with code ${child.exitCode}`);
   } catch (err) {
     child.kill("SIGKILL");
     throw new Error(`${(err as Error).message}${stderr ? `: ${stderr.trim()}` : ""}`);
   }
+  return { child, ports };
+}
+
+async function freePorts(): Promise<[number, number, number]> {
+  return [await freePort(), await freePort(), await freePort()];
+}
+
+/** Starts Azurite (blob, queue, table) on loopback from the project's own node_modules. */
+export async function startAzurite(options: AzuriteOptions = {}): Promise<RunningAzurite> {
+  let launched: Launched | undefined;
+  let movedPorts = false;
+  if (options.preferDefaultPorts) {
+    const usual: [number, number, number] = [10000, 10001, 10002];
+    const free = await Promise.all(usual.map((p) => isPortFree(p)));
+    if (free.every((f) => f)) {
+      try {
+        launched = await launch(usual, options.location);
+      } catch {
+        // Taken between the check and the start (another Azurite starting at the same moment).
+      }
+    }
+    movedPorts = launched === undefined;
+  }
+  launched ??= await launch(await freePorts(), options.location);
+  const { child } = launched;
+  const [blobPort, queuePort, tablePort] = launched.ports;
   return {
     blobPort,
     queuePort,

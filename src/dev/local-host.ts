@@ -12,7 +12,14 @@ export interface LocalHostOptions {
   port: number;
   log: Logger;
   /** Run the sweep and report timers, as the Functions app would. */
-  timers?: { sweepSchedule: string; reportSchedule: string };
+  timers?: {
+    sweepSchedule: string;
+    reportSchedule: string;
+    /** Whether timer sweeps post cards now (default always). */
+    post?: () => boolean;
+  };
+  /** Told of every activity the bot receives, after it was handled (type and conversation id only). */
+  onActivity?: (activity: { type: string; conversationId?: string }) => void;
 }
 
 export interface RunningLocalHost {
@@ -64,6 +71,14 @@ export async function startLocalHost(app: App, options: LocalHostOptions): Promi
     try {
       const body = await readBody(req);
       const answer = await endpoint.handle({ headers: req.headers, body, method: "POST" });
+      if (options.onActivity) {
+        try {
+          const parsed = JSON.parse(body) as { type?: unknown; conversation?: { id?: unknown } };
+          if (typeof parsed.type === "string") options.onActivity({ type: parsed.type, conversationId: typeof parsed.conversation?.id === "string" ? parsed.conversation.id : undefined });
+        } catch {
+          // The endpoint already answered a body that is not JSON.
+        }
+      }
       if (answer.body === undefined) res.writeHead(answer.status).end();
       else res.writeHead(answer.status, { "content-type": "application/json" }).end(JSON.stringify(answer.body));
     } catch (err) {
@@ -83,7 +98,7 @@ export async function startLocalHost(app: App, options: LocalHostOptions): Promi
   const timers = options.timers
     ? startTimers(
         [
-          { name: "sweep", schedule: options.timers.sweepSchedule, run: async () => void (await app.sweep({ post: true })) },
+          { name: "sweep", schedule: options.timers.sweepSchedule, run: async () => void (await app.sweep({ post: options.timers?.post?.() ?? true })) },
           { name: "hygiene-report", schedule: options.timers.reportSchedule, run: async () => void (await app.report({ post: true, save: true })) },
         ],
         log,

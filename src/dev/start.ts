@@ -1,3 +1,4 @@
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { createApp } from "../app/create-app";
 import { demoAppOptions } from "./demo-options";
@@ -19,6 +20,32 @@ const root = resolve(__dirname, "../..");
 const say = (line: string): void => {
   process.stdout.write(`${line}\n`);
 };
+
+/**
+ * One `npm start` per data folder: two Azurites on the same files would corrupt them, and each run
+ * resets the demo tables of the folder.
+ */
+function claimDataDir(dataDir: string): void {
+  mkdirSync(dataDir, { recursive: true });
+  const lock = join(dataDir, "start.pid");
+  if (existsSync(lock)) {
+    const pid = Number(readFileSync(lock, "utf8").trim());
+    let alive = false;
+    try {
+      if (Number.isInteger(pid) && pid > 0) {
+        process.kill(pid, 0);
+        alive = true;
+      }
+    } catch {
+      alive = false;
+    }
+    if (alive && pid !== process.pid) {
+      process.stderr.write(`apimbot start: another npm start (pid ${pid}) is using ${dataDir}; stop it, or set APIMBOT_DATA_DIR to another folder\n`);
+      process.exit(2);
+    }
+  }
+  writeFileSync(lock, String(process.pid));
+}
 
 /** A port from the environment, or a clear stop naming the setting. */
 function portSetting(name: string, fallback: number): number {
@@ -73,6 +100,8 @@ async function start(): Promise<void> {
   const playgroundPort = portSetting("APIMBOT_PLAYGROUND_PORT", 56150);
   say("Starting apimbot on the embedded demo estate");
   const dataDir = resolve(process.env.APIMBOT_DATA_DIR ?? join(root, ".data"));
+  claimDataDir(dataDir);
+  stops.push(async () => rmSync(join(dataDir, "start.pid"), { force: true }));
   const azurite: RunningAzurite = await step(`Azurite (state in ${dataDir}/azurite)`, () => startAzurite({ location: join(dataDir, "azurite"), preferDefaultPorts: true }));
   stops.push(() => azurite.stop());
   if (azurite.movedPorts) say(`  the usual Azurite ports were taken; using ${azurite.blobPort}, ${azurite.queuePort}, ${azurite.tablePort}`);
@@ -85,6 +114,8 @@ async function start(): Promise<void> {
     APIMBOT_PORT: String(port),
     APIMBOT_SWEEP_SCHEDULE: DEMO_SWEEP_SCHEDULE,
     APIMBOT_REPORT_SCHEDULE: DEMO_REPORT_SCHEDULE,
+    // Alerts go to the team channel only: each page load also opens a personal chat with the bot.
+    APIMBOT_ROUTES: JSON.stringify([{ conversations: [PLAYGROUND_CHANNEL_ID] }]),
   };
   const log = consoleLogger({ debug: process.env.APIMBOT_DEBUG === "1" });
   const quietLog = { ...log, info: () => {} };
@@ -94,11 +125,31 @@ async function start(): Promise<void> {
   say(`  emulator: ${runtime.emulator?.url}`);
 
   const prefix = `demo${Date.now().toString(36)}`;
+  let installed = false;
+  let viewerConnected = false;
   await step("fresh demo state", () => dropDemoTables(azurite.connectionString, "demo"));
   const app = await createApp(runtime, demoAppOptions(runtime.settings, prefix));
 
   const host: RunningLocalHost = await step(`bot endpoint on 127.0.0.1:${port}`, () =>
-    startLocalHost(app, { host: "127.0.0.1", port, log: quietLog, timers: { sweepSchedule: DEMO_SWEEP_SCHEDULE, reportSchedule: DEMO_REPORT_SCHEDULE } }),
+    startLocalHost(app, {
+      host: "127.0.0.1",
+      port,
+      log: quietLog,
+      timers: { sweepSchedule: DEMO_SWEEP_SCHEDULE, reportSchedule: DEMO_REPORT_SCHEDULE, post: () => viewerConnected },
+      onActivity: (activity) => {
+        // The Playground installs the bot again when a page connects. Cards posted before that are held
+        // by the Playground and can be dropped while the page is still loading its channels, so the
+        // demo posts once a page is there.
+        if (!installed || viewerConnected || activity.type !== "installationUpdate" || activity.conversationId !== PLAYGROUND_CHANNEL_ID) return;
+        viewerConnected = true;
+        setTimeout(() => {
+          app.sweep({ post: true }).then(
+            (o) => say(`page connected: ${o.delivery?.posted.length ?? 0} card(s) posted to the General channel`),
+            (err: unknown) => process.stderr.write(`apimbot start: sweep failed: ${describeError(err)}\n`),
+          );
+        }, 1500).unref();
+      },
+    }),
   );
   stops.push(() => host.close());
 
@@ -113,12 +164,13 @@ async function start(): Promise<void> {
       if (Date.now() > deadline) throw new Error("the bot did not record the installation within 10 s");
       await new Promise((r) => setTimeout(r, 100));
     }
+    installed = true;
   });
-  const outcome = await step("first sweep", () => app.sweep({ post: true }));
+  const outcome = await step("first sweep", () => app.sweep({ post: false }));
   const open = outcome.findings.filter((f) => f.status !== "resolved");
   say("");
   process.stdout.write(formatEstate(outcome.summary));
-  say(`${open.length} open findings on ${outcome.instanceCount} instances; ${outcome.delivery?.posted.length ?? 0} card(s) posted to the General channel`);
+  say(`${open.length} open findings on ${outcome.instanceCount} instances; their cards are posted to the General channel as soon as a page opens the Playground.`);
 
   const spike = open.find((f) => f.kind === "gateway-5xx-spike")?.api ?? "orders-api";
   say("");
