@@ -1,5 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { createApp } from "../app/create-app";
+import { suppress } from "../app/suppressions";
 import { createRuntime, type Runtime } from "../app/runtime";
 import { loadSettings } from "../config/settings";
 import { ConfigError, describeError } from "../domain/errors";
@@ -150,6 +151,50 @@ const COMMANDS: Record<string, CommandSpec> = {
         return 0;
       }),
   },
+  suppress: {
+    usage: "apimbot suppress <rule> <resource-id> --reason <text> --for <duration> [--remove]",
+    summary: "Hide one hygiene rule on one resource from the weekly report until it expires (listed all the same).",
+    flags: {
+      reason: { type: "string", help: "why, for the next reader (required)" },
+      for: { type: "string", help: "how long, e.g. 30d, 12h (at most 365d)" },
+      by: { type: "string", help: "who decided (default: the USER environment variable)" },
+      remove: { type: "boolean", help: "remove the suppression instead" },
+    },
+    run: async (positionals, flags, log) => {
+      const [rule, resourceId] = positionals;
+      if (!rule || !resourceId || positionals.length !== 2) throw new ConfigError("apimbot suppress: expected <rule> <resource-id>, e.g. APIM.Api.NoDescription /subscriptions/.../service/apim-1/apis/echo-api");
+      return withRuntime(undefined, log, async (runtime) => {
+        const app = await createApp(runtime);
+        if (flags.remove) {
+          const removed = await app.deps.reports.removeSuppression(rule, resourceId);
+          process.stdout.write(removed ? `Removed the suppression of ${rule} on ${resourceId}.\n` : `There was no suppression of ${rule} on ${resourceId}.\n`);
+          return 0;
+        }
+        if (typeof flags.reason !== "string") throw new ConfigError("apimbot suppress: --reason <text> is required");
+        if (typeof flags.for !== "string") throw new ConfigError("apimbot suppress: --for <duration> is required, e.g. --for 30d");
+        const s = await suppress(app.deps, { rule, resourceId, reason: flags.reason, duration: flags.for, by: typeof flags.by === "string" ? flags.by : process.env.USER ?? "cli" });
+        process.stdout.write(`Suppressed ${s.rule} on ${s.resourceId} until ${s.expiresAt}: ${s.reason}\n`);
+        return 0;
+      });
+    },
+  },
+  suppressions: {
+    usage: "apimbot suppressions [--json]",
+    summary: "List hygiene suppressions, expired ones included.",
+    flags: { json: { type: "boolean", help: "print a JSON array" } },
+    run: (_p, flags, log) =>
+      withRuntime(undefined, log, async (runtime) => {
+        const app = await createApp(runtime);
+        const list = await app.deps.reports.listSuppressions();
+        if (flags.json) process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
+        else if (list.length === 0) process.stdout.write("No suppressions.\n");
+        else {
+          const now = runtime.clock.now().toISOString();
+          for (const s of list) process.stdout.write(`${s.expiresAt <= now ? "EXPIRED " : ""}${s.rule} on ${s.resourceId} until ${s.expiresAt} (${s.createdBy ?? "?"}): ${s.reason}\n`);
+        }
+        return 0;
+      }),
+  },
   "check-config": {
     usage: "apimbot check-config",
     summary: "Validate the settings and print them (secrets hidden).",
@@ -200,7 +245,7 @@ export async function main(argv: string[]): Promise<number> {
   const log = consoleLogger({ debug: process.env.APIMBOT_DEBUG === "1" });
   try {
     const { positionals, flags } = parseArgs(name, rest, spec.flags);
-    if (name !== "diagnose" && positionals.length > 0) throw new ConfigError(`apimbot ${name}: unexpected argument "${positionals[0]}"`);
+    if (name !== "diagnose" && name !== "suppress" && positionals.length > 0) throw new ConfigError(`apimbot ${name}: unexpected argument "${positionals[0]}"`);
     return await spec.run(positionals, flags, log);
   } catch (err) {
     if (err instanceof ConfigError || err instanceof ScenarioError) {

@@ -93,4 +93,19 @@ describe("apimbot CLI", () => {
     expect(html).not.toMatch(/<(script|link)[^>]+(src|href)=["']https?:/);
     expect(run.stdout).toMatch(/Hygiene report: \d+ findings/);
   });
+
+  it("suppresses a hygiene rule on one resource with a reason and an expiry, and refuses an unknown rule", async () => {
+    const resource = "/subscriptions/c41d7e09-2a5f-4b38-8e61-9f0a3d2c7b54/resourceGroups/rg-apim-dev/providers/Microsoft.ApiManagement/service/apim-contoso-dev/apis/echo-api";
+    const bad = await apimbot(["suppress", "APIM.Api.NoDescriptio", resource, "--reason", "internal", "--for", "30d"], storage());
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("APIM.Api.NoDescription");
+    const noEnd = await apimbot(["suppress", "APIM.Api.NoDescription", resource, "--reason", "internal"], storage());
+    expect(noEnd.code).toBe(2);
+    expect(noEnd.stderr).toContain("--for");
+    const ok = await apimbot(["suppress", "APIM.Api.NoDescription", resource, "--reason", "internal test API", "--for", "30d", "--by", "ada"], storage());
+    expect(ok.code, ok.stderr).toBe(0);
+    const list = await apimbot(["suppressions", "--json"], storage());
+    const entries = JSON.parse(list.stdout) as { rule: string; resourceId: string; reason: string; createdBy: string; expiresAt: string }[];
+    expect(entries).toContainEqual(expect.objectContaining({ rule: "APIM.Api.NoDescription", resourceId: resource, reason: "internal test API", createdBy: "ada" }));
+  });
 });
