@@ -7,25 +7,15 @@
  * With APIMBOT_UPDATE_SCREENSHOTS=1 it also rewrites docs/images/playground-alerts.png, the README picture.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { chromium, type BrowserContext, type Locator, type Page } from "playwright-core";
+import type { BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort, isPortFree } from "../../src/dev/free-port";
+import { launchChromium } from "../support/chromium";
 
 const ROOT = resolve(__dirname, "../..");
-const CHROMIUM = "/usr/bin/chromium";
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-  "--disable-quic",
-];
 const AZURITE_DEFAULT_PORTS = [10000, 10001, 10002];
 const READY_TIMEOUT_MS = 60_000;
 const READY_TARGET_S = 30;
@@ -52,7 +42,6 @@ interface Started {
 let child: ChildProcess | undefined;
 let output = "";
 let dataDir: string | undefined;
-let profileDir: string | undefined;
 let browser: BrowserContext | undefined;
 let page: Page | undefined;
 let started: Started | undefined;
@@ -160,16 +149,7 @@ function portsOf(s: Started): { name: string; port: number }[] {
 }
 
 async function openPlayground(url: string): Promise<Page> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium) to run the end-to-end test; CI installs it.`);
-  }
-  profileDir = mkdtempSync(join(tmpdir(), "apimbot-e2e-chromium-"));
-  // A fresh profile each run; Playwright takes it as the persistent context's folder (--user-data-dir).
-  browser = await chromium.launchPersistentContext(profileDir, {
-    executablePath: CHROMIUM,
-    args: CHROMIUM_ARGS,
-    viewport: { width: 1400, height: 1000 },
-  });
+  browser = await launchChromium();
   const p = browser.pages()[0] ?? (await browser.newPage());
   // What the Playground pushes to the page, and what the page reports as errors, kept to explain a failure.
   p.on("pageerror", (err) => pushed.push(`${new Date().toISOString().slice(11, 23)} page error: ${err.message}`));
@@ -213,7 +193,7 @@ describe("npm start", () => {
       killGroup(child.pid, "SIGKILL");
       await waitFor("the process group to die", () => !groupAlive(child!.pid!), 5_000).catch(() => {});
     }
-    for (const dir of [dataDir, profileDir]) if (dir) rmSync(dir, { recursive: true, force: true });
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   }, 30_000);
 
   it(`prints "ready" within ${READY_TIMEOUT_MS / 1000} s, on the ports it was given, and listens on them`, async () => {

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type BrowserContext } from "playwright-core";
@@ -9,10 +9,13 @@ export const CHROMIUM = "/usr/bin/chromium";
 /** Headless Chromium with a fresh profile and no background network traffic. */
 export async function launchChromium(viewport = { width: 1400, height: 1000 }): Promise<BrowserContext> {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: install Debian's chromium package (apt-get install chromium), as .ci/run does`);
-  return chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), "apimbot-chromium-")), {
+  const profile = mkdtempSync(join(tmpdir(), "apimbot-chromium-"));
+  const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
     viewport,
     args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
   });
+  context.on("close", () => rmSync(profile, { recursive: true, force: true }));
+  return context;
 }
