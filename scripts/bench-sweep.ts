@@ -4,10 +4,12 @@
  * steady-state 5-minute sweep against the in-process emulator, and prints calls by API, wall time and
  * peak RSS. Run: `npx tsx scripts/bench-sweep.ts [sizes...]`.
  */
-import { createCollector, type CollectPlan } from "../src/collect/index";
+import { sweepPlan } from "../src/app/sweep";
+import { createCollector } from "../src/collect/index";
 import { loadSettings } from "../src/config/settings";
 import { ManualClock } from "../src/domain/clock";
 import { generateScenario, startEmulator } from "../src/emulator/index";
+import { updateInstanceMemory } from "../src/triage";
 
 const sizes = process.argv.slice(2).map(Number).filter((n) => Number.isInteger(n) && n > 0);
 const NOW = new Date("2026-11-27T10:00:30Z");
@@ -39,10 +41,12 @@ async function bench(instances: number): Promise<void> {
   try {
     const settings = loadSettings({ ...emu.env, AzureWebJobsStorage: "UseDevelopmentStorage=true" });
     const collector = createCollector({ settings, clock: new ManualClock(NOW), tlsCa: emu.caCertPem });
-    const base: CollectPlan = { readConfig: false, readSubscriptions: () => true, readLogDestinations: () => true, telemetryWindowMinutes: 120, intervalMinutes: 5, readLogs: true };
-    const cold = await collector.collect(base);
-    const known = new Map(cold.estate.instances.map((i) => [i.instance.id, i.logDestinations ?? []]));
-    const steady = await collector.collect({ ...base, readSubscriptions: () => false, readLogDestinations: () => false, knownLogDestinations: known });
+    // The sweep's own plan: the first sweep reads everything, the next ones only what is due.
+    const cold = await collector.collect(sweepPlan(new Map(), NOW, settings.contractsRefreshMinutes));
+    // Steady state: every slow-cadence part read recently (a large estate's first configuration reads
+    // spread over several sweeps, CONFIG_READS_PER_SWEEP instances at a time).
+    const memory = new Map(updateInstanceMemory(new Map(), cold.estate, NOW).map((m) => [m.instanceId, { ...m, configReadAt: NOW.toISOString() }]));
+    const steady = await collector.collect(sweepPlan(memory, NOW, settings.contractsRefreshMinutes));
     const failures = steady.estate.failures.length + steady.estate.instances.reduce((n, i) => n + i.failures.length, 0);
     const rssMb = Math.round(process.resourceUsage().maxRSS / 1024);
     const row = (label: string, r: typeof cold) => `${String(instances).padStart(5)}  ${label.padEnd(7)} ${String(total(r.stats)).padStart(6)} ${String(r.wallMs).padStart(8)}  ${String(rssMb).padStart(7)}  ${breakdown(r.stats)}`;

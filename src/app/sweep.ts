@@ -14,6 +14,17 @@ import { coverageOf } from "./coverage";
 export const TELEMETRY_WINDOW_MINUTES = 120;
 /** Metrics grain. */
 export const INTERVAL_MINUTES = 5;
+/**
+ * Configuration (APIs, policies, named values, ...) costs a dozen calls or more per instance, so sweeps
+ * read it at most daily; the weekly hygiene report reads it in full anyway.
+ */
+export const CONFIG_REFRESH_MINUTES = 24 * 60;
+/**
+ * At most this many instances have their configuration read in one sweep (about 1,000 ARM calls, some
+ * 40 s under ARM's 25 calls a second), so a large estate's daily refresh spreads over several sweeps
+ * instead of stretching one past the 5-minute cadence.
+ */
+export const CONFIG_READS_PER_SWEEP = 25;
 
 /** How much metrics history a sweep reads, and at what grain. */
 export interface TelemetryWindow {
@@ -100,14 +111,18 @@ export function sweepPlan(
   telemetry: TelemetryWindow = { windowMinutes: TELEMETRY_WINDOW_MINUTES, intervalMinutes: INTERVAL_MINUTES },
 ): CollectPlan {
   const lookup = memoryOf(memory);
-  const due = (instance: ServiceInstance): boolean => {
-    const readAt = lookup(instance.id)?.contractsReadAt;
-    return readAt === undefined || now.getTime() - Date.parse(readAt) >= refreshMinutes * 60_000;
+  const older = (readAt: string | undefined, minutes: number): boolean => readAt === undefined || now.getTime() - Date.parse(readAt) >= minutes * 60_000;
+  const due = (instance: ServiceInstance): boolean => older(lookup(instance.id)?.contractsReadAt, refreshMinutes);
+  let configBudget = CONFIG_READS_PER_SWEEP;
+  const configDue = (instance: ServiceInstance): boolean => {
+    if (configBudget <= 0 || !older(lookup(instance.id)?.configReadAt, Math.max(refreshMinutes, CONFIG_REFRESH_MINUTES))) return false;
+    configBudget--;
+    return true;
   };
   const known = new Map<string, NonNullable<InstanceMemory["logDestinations"]>>();
   for (const m of memory.values()) if (m.logDestinations) known.set(m.instanceId, m.logDestinations);
   return {
-    readConfig: due,
+    readConfig: configDue,
     readSubscriptions: due,
     readLogDestinations: (instance) => due(instance) || !known.has(instance.id),
     knownLogDestinations: known,

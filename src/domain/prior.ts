@@ -36,6 +36,8 @@ export interface InstanceMemory {
   stateSince?: string;
   /** When subscription contracts (and other slow-cadence parts) were last read. */
   contractsReadAt?: string;
+  /** When the configuration (APIs, policies, named values, ...) was last read. */
+  configReadAt?: string;
   /** Where the instance's gateway logs go, cached on the slow cadence. */
   logDestinations?: LogDestination[];
 }

@@ -128,7 +128,7 @@ function decodeFinding(entity: Record<string, unknown>): { finding: Finding; pri
 }
 
 const INSTANCE_PARTITION = "instance";
-const INSTANCE_FIELDS = ["lastReadOk", "lastFailureAt", "lastFailureStatus", "provisioningState", "stateSince", "contractsReadAt"] as const;
+const INSTANCE_FIELDS = ["lastReadOk", "lastFailureAt", "lastFailureStatus", "provisioningState", "stateSince", "contractsReadAt", "configReadAt"] as const;
 
 function encodeInstance(memory: InstanceMemory): Record<string, unknown> & { partitionKey: string; rowKey: string } {
   const entity: Record<string, unknown> & { partitionKey: string; rowKey: string } = {
@@ -146,7 +146,7 @@ function encodeInstance(memory: InstanceMemory): Record<string, unknown> & { par
 function decodeInstance(entity: Record<string, unknown>): InstanceMemory | undefined {
   if (typeof entity.instanceId !== "string" || typeof entity.instance !== "string") return undefined;
   const memory: InstanceMemory = { instanceId: entity.instanceId, instance: entity.instance };
-  for (const field of ["lastReadOk", "lastFailureAt", "provisioningState", "stateSince", "contractsReadAt"] as const) {
+  for (const field of ["lastReadOk", "lastFailureAt", "provisioningState", "stateSince", "contractsReadAt", "configReadAt"] as const) {
     const value = entity[field];
     if (typeof value === "string") memory[field] = value;
   }

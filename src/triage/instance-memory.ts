@@ -45,6 +45,7 @@ export function updateInstanceMemory(prior: ReadonlyMap<string, InstanceMemory>,
     }
     if (snap.subscriptions !== undefined) next.contractsReadAt = snap.subscriptionsReadAt ?? nowIso;
     if (snap.logDestinations !== undefined) next.logDestinations = snap.logDestinations;
+    if (snap.config !== undefined) next.configReadAt = nowIso;
     if (snap.failures.length === 0) next.lastReadOk = nowIso;
     else next = withFailure(next, snap.failures, nowIso);
     byKey.set(key(id), next);
