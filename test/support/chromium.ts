@@ -16,6 +16,13 @@ export async function launchChromium(viewport = { width: 1400, height: 1000 }): 
     viewport,
     args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
   });
-  context.on("close", () => rmSync(profile, { recursive: true, force: true }));
+  context.on("close", () => {
+    // Best effort: Chromium may still be writing to its profile as the context closes.
+    try {
+      rmSync(profile, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+    } catch {
+      // A leftover temp folder is harmless.
+    }
+  });
   return context;
 }
