@@ -175,7 +175,7 @@ async function start(): Promise<void> {
   const spike = open.find((f) => f.kind === "gateway-5xx-spike")?.api ?? "orders-api";
   say("");
   say(`Playground: ${playground.url}`);
-  say("Try in the chat:");
+  say("Try in the chat (in the General channel, mention the bot first: @Test Bot; in Personal Chat, just type):");
   say(`  diagnose ${spike}`);
   say("  status");
   say("  report");
