@@ -150,20 +150,8 @@ export async function diagnose(deps: AppDeps, apiName: string, instanceName: str
     instanceFilter: wantInstance ? (i) => i.name.toLowerCase() === wantInstance : undefined,
   });
   const { estate, telemetry } = collected;
-  if (wantInstance && estate.instances.length === 0) {
-    const others = await deps.collector.collect({
-      readConfig: false,
-      readSubscriptions: () => false,
-      readLogDestinations: () => false,
-      telemetryWindowMinutes: 0,
-      intervalMinutes: INTERVAL_MINUTES,
-      readLogs: false,
-      readHealth: () => false,
-      instanceFilter: () => false,
-    });
-    void others;
-    return { candidates: [] };
-  }
+  // No instance of that name: nothing to match the API against.
+  if (wantInstance && estate.instances.length === 0) return { candidates: [] };
   const { match, candidates } = matchApi(estate.instances, apiName);
   if (!match) return { candidates };
   const { snap, api } = match;

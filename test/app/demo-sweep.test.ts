@@ -1,13 +1,9 @@
-import { randomBytes } from "node:crypto";
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp, type App } from "../../src/app/create-app";
-import { createRuntime, type Runtime } from "../../src/app/runtime";
+import type { Runtime } from "../../src/app/runtime";
+import { demoRuntime, freshTablePrefix } from "../support/demo";
 import type { Finding } from "../../src/domain/finding";
-import { memoryLogger } from "../../src/domain/logger";
 
-const DEMO = join(__dirname, "../../scenarios/demo.json");
-const START = new Date("2026-11-23T10:00:00Z");
 
 /** What scenarios/README.md says demo.json plants, as (kind, where, cause). */
 const PLANTED = [
@@ -26,14 +22,8 @@ describe("a sweep of the demo estate", () => {
   let app: App;
 
   beforeAll(async () => {
-    runtime = await createRuntime({
-      env: { AzureWebJobsStorage: inject("storageConnectionString") },
-      log: memoryLogger(),
-      scenario: DEMO,
-      now: START,
-      frozenClock: true,
-    });
-    app = await createApp(runtime, { tablePrefix: `t${randomBytes(4).toString("hex")}` });
+    runtime = await demoRuntime();
+    app = await createApp(runtime, { tablePrefix: freshTablePrefix() });
   });
 
   afterAll(async () => {

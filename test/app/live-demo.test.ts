@@ -1,11 +1,9 @@
-import { randomBytes } from "node:crypto";
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp, type App } from "../../src/app/create-app";
-import { createRuntime, type Runtime } from "../../src/app/runtime";
+import type { Runtime } from "../../src/app/runtime";
+import { demoRuntime, freshTablePrefix } from "../support/demo";
 import { demoAppOptions } from "../../src/dev/demo-options";
 import type { Finding } from "../../src/domain/finding";
-import { memoryLogger } from "../../src/domain/logger";
 
 /**
  * `npm start` promises a live demo: the inventory-api incident planted a minute after start arrives,
@@ -17,14 +15,8 @@ describe("the live demo incident", () => {
   let app: App;
 
   beforeAll(async () => {
-    runtime = await createRuntime({
-      env: { AzureWebJobsStorage: inject("storageConnectionString") },
-      log: memoryLogger(),
-      scenario: join(__dirname, "../../scenarios/demo.json"),
-      now: new Date("2026-11-23T10:00:00Z"),
-      frozenClock: true,
-    });
-    app = await createApp(runtime, demoAppOptions(runtime.settings, `t${randomBytes(4).toString("hex")}`));
+    runtime = await demoRuntime();
+    app = await createApp(runtime, demoAppOptions(runtime.settings, freshTablePrefix()));
   });
 
   afterAll(async () => {

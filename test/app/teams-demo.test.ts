@@ -1,8 +1,7 @@
-import { randomBytes } from "node:crypto";
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp, type App } from "../../src/app/create-app";
-import { createRuntime, type Runtime } from "../../src/app/runtime";
+import type { Runtime } from "../../src/app/runtime";
+import { demoRuntime, freshTablePrefix } from "../support/demo";
 import { memoryLogger } from "../../src/domain/logger";
 import type { BotEndpoint } from "../../src/teams/endpoint";
 import { startConnectorStandin, type ConnectorStandin } from "../support/connector-standin";
@@ -21,14 +20,8 @@ describe("apimbot in a Teams channel, on the demo estate", () => {
 
   beforeAll(async () => {
     connector = await startConnectorStandin();
-    runtime = await createRuntime({
-      env: { AzureWebJobsStorage: inject("storageConnectionString"), APIMBOT_DEV_ANONYMOUS_BOT: "1" },
-      log,
-      scenario: join(__dirname, "../../scenarios/demo.json"),
-      now: new Date("2026-11-23T10:00:00Z"),
-      frozenClock: true,
-    });
-    app = await createApp(runtime, { tablePrefix: `t${randomBytes(4).toString("hex")}`, connectorRetry: { sleep: async () => {}, baseDelayMs: 1 } });
+    runtime = await demoRuntime({ APIMBOT_DEV_ANONYMOUS_BOT: "1" }, log);
+    app = await createApp(runtime, { tablePrefix: freshTablePrefix(), connectorRetry: { sleep: async () => {}, baseDelayMs: 1 } });
     endpoint = await app.endpoint();
     const res = await endpoint.handle({ headers: {}, body: installActivity(connector.serviceUrl) });
     expect(res.status).toBe(200);
