@@ -5,7 +5,7 @@
 import { createHash } from "node:crypto";
 import { resolveTime, type TimeSpec } from "./relative-time";
 import { toCrlf } from "./policy-format";
-import { parseApiTraffic } from "./traffic";
+import { resolveTraffic } from "./traffic";
 import type { TelemetryInstance } from "./telemetry-routes";
 import type { Scenario, ScenarioDiagnostic, ScenarioInstance, ScenarioNetworkLocation } from "./scenario";
 
@@ -607,11 +607,8 @@ function buildInstance(
     name: inst.name,
     subscriptionId: inst.subscriptionId,
     location: inst.location,
-    // Traffic incidents are parsed again here so their relative times mean "relative to the clock at load".
-    apis: inst.apis.map((a, i) => ({
-      name: a.name,
-      ...(a.trafficRaw !== undefined ? { traffic: parseApiTraffic(a.trafficRaw, scenario.file, `instances[${scenario.instances.indexOf(inst)}].apis[${i}].traffic`, now) } : {}),
-    })),
+    // Incident times are relative to the emulator's clock at load.
+    apis: inst.apis.map((a) => ({ name: a.name, ...(a.traffic !== undefined ? { traffic: resolveTraffic(a.traffic, now) } : {}) })),
     ...(dedicated && ws
       ? { workspace: { customerId: String(ws.properties.customerId), resourceId: ws.id, table: dedicated.destinationType === "Dedicated" ? "ApiManagementGatewayLogs" : "AzureDiagnostics" } }
       : {}),

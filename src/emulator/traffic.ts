@@ -52,6 +52,7 @@
  * whose timestamp is before the clock count.
  */
 import { ScenarioError } from "./scenario-error";
+import { parseTimeSpec, resolveTime, type TimeSpec } from "./relative-time";
 
 /** One kind of response in a mix. */
 export interface ResponseCell {
@@ -76,7 +77,7 @@ export interface Caller {
   weight: number;
 }
 
-/** A window that changes an API's traffic. Times are absolute once parsed. */
+/** A window that changes an API's traffic, with times resolved against a clock. */
 export interface TrafficIncident {
   start: Date;
   /** Undefined: still going. */
@@ -90,7 +91,13 @@ export interface TrafficIncident {
   kind?: "signing-key-rollover";
 }
 
-/** The parsed traffic model of one API. */
+/** An incident as the scenario writes it: times still relative to the emulator's clock at load. */
+export type TrafficIncidentSpec = Omit<TrafficIncident, "start" | "end"> & { start: TimeSpec; end?: TimeSpec; path: string };
+
+/** A traffic block read and validated once, before any clock is known. */
+export type TrafficSpec = Omit<ApiTraffic, "incidents"> & { incidents: TrafficIncidentSpec[]; file: string };
+
+/** The traffic model of one API, with incident times resolved. */
 export interface ApiTraffic {
   requestsPerMinute: number;
   /** 24 multipliers, one per UTC hour, or undefined for a flat day. */
@@ -102,28 +109,39 @@ export interface ApiTraffic {
   seed: string;
 }
 
-const MINUTE = 60_000;
-const UNIT_MS: Record<string, number> = { s: 1000, m: MINUTE, h: 3_600_000, d: 86_400_000 };
 
 /** Resolves `-20m`, `+1h`, `-1h30m`, `now` or an ISO 8601 time against `now`; undefined when malformed. */
 export function resolveRelativeTime(text: string, now: Date): Date | undefined {
-  const t = text.trim();
-  if (t === "now") return new Date(now.getTime());
-  const rel = /^([+-])((?:\d+(?:\.\d+)?[smhd])+)$/.exec(t);
-  if (rel) {
-    let ms = 0;
-    for (const part of rel[2]!.matchAll(/(\d+(?:\.\d+)?)([smhd])/g)) ms += Number(part[1]) * UNIT_MS[part[2]!]!;
-    return new Date(now.getTime() + (rel[1] === "-" ? -ms : ms));
+  try {
+    return resolveTime(parseTimeSpec(text, "", ""), now);
+  } catch {
+    return undefined;
   }
-  if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.test(t)) {
-    const d = new Date(t);
-    if (!Number.isNaN(d.getTime())) return d;
-  }
-  return undefined;
 }
 
-/** Reads a traffic block strictly; relative times resolve against `now` (the emulator's clock at load). */
+/** Reads and resolves a traffic block in one step (tests and benchmarks; the emulator reads once and resolves at start). */
 export function parseApiTraffic(raw: unknown, file: string, path: string, now: Date = new Date()): ApiTraffic {
+  return resolveTraffic(readTraffic(raw, file, path), now);
+}
+
+/** Incident times resolved against the emulator's clock; an end that falls before its start is refused. */
+export function resolveTraffic(spec: TrafficSpec, now: Date): ApiTraffic {
+  const { file, incidents, ...rest } = spec;
+  return {
+    ...rest,
+    incidents: incidents.map(({ path, start, end, ...inc }) => {
+      const out: TrafficIncident = { ...inc, start: resolveTime(start, now) };
+      if (end !== undefined) {
+        out.end = resolveTime(end, now);
+        if (out.end.getTime() <= out.start.getTime()) throw new ScenarioError(file, `${path}.end`, "must be after start");
+      }
+      return out;
+    }),
+  };
+}
+
+/** Reads a traffic block strictly; incident times stay relative until {@link resolveTraffic}. */
+export function readTraffic(raw: unknown, file: string, path: string): TrafficSpec {
   const fail = (at: string, problem: string): never => {
     throw new ScenarioError(file, at, problem);
   };
@@ -151,17 +169,17 @@ export function parseApiTraffic(raw: unknown, file: string, path: string, now: D
     obj.mix === undefined ? [{ share: 1, code: 200, backend: 200 }] : parseMix(obj.mix, `${path}.mix`, false, fail);
   if (mix.reduce((s, c) => s + c.share, 0) <= 0) fail(`${path}.mix`, "the shares must not all be zero");
   const callers = obj.callers === undefined ? defaultCallers() : parseCallers(obj.callers, `${path}.callers`, fail);
-  const incidents: TrafficIncident[] = [];
+  const incidents: TrafficIncidentSpec[] = [];
   if (obj.incidents !== undefined) {
     if (!Array.isArray(obj.incidents)) fail(`${path}.incidents`, "must be an array");
-    (obj.incidents as unknown[]).forEach((inc, i) => incidents.push(parseIncident(inc, `${path}.incidents[${i}]`, now, fail)));
+    (obj.incidents as unknown[]).forEach((inc, i) => incidents.push(parseIncident(inc, `${path}.incidents[${i}]`, file, fail)));
   }
   let seed = "";
   if (obj.seed !== undefined) {
     if (typeof obj.seed !== "string") fail(`${path}.seed`, "must be a string");
     seed = obj.seed as string;
   }
-  return { requestsPerMinute, dailyShape, latencyMs, mix, callers, incidents, seed };
+  return { requestsPerMinute, dailyShape, latencyMs, mix, callers, incidents, seed, file };
 }
 
 type Fail = (at: string, problem: string) => never;
@@ -241,19 +259,24 @@ function defaultCallers(): Caller[] {
   ];
 }
 
-function parseTime(v: unknown, at: string, now: Date, fail: Fail): Date {
+function parseTime(v: unknown, at: string, file: string, fail: Fail): TimeSpec {
   if (typeof v !== "string") fail(at, "must be a time: relative like \"-20m\", \"+1h\", \"-2d\", or ISO 8601");
-  const d = resolveRelativeTime(v as string, now);
-  if (d === undefined) fail(at, `"${v as string}" is not a time: use relative like "-20m", "+1h", "-2d", or ISO 8601`);
-  return d!;
+  return parseTimeSpec(v, file, at);
 }
 
-function parseIncident(raw: unknown, at: string, now: Date, fail: Fail): TrafficIncident {
+/** Whether two times of the same kind are in order; a relative and an absolute one are compared once resolved. */
+function before(a: TimeSpec, b: TimeSpec): boolean | undefined {
+  if ("offsetMs" in a && "offsetMs" in b) return a.offsetMs < b.offsetMs;
+  if ("absoluteMs" in a && "absoluteMs" in b) return a.absoluteMs < b.absoluteMs;
+  return undefined;
+}
+
+function parseIncident(raw: unknown, at: string, file: string, fail: Fail): TrafficIncidentSpec {
   const o = asObject(raw, at, fail);
   allowKeys(o, at, ["start", "end", "volume", "requestsPerMinute", "mix", "shape", "latencyFactor", "callers", "kind"], fail);
-  const start = parseTime(o.start, `${at}.start`, now, fail);
-  const end = o.end === undefined ? undefined : parseTime(o.end, `${at}.end`, now, fail);
-  if (end !== undefined && end.getTime() <= start.getTime()) fail(`${at}.end`, "must be after start");
+  const start = parseTime(o.start, `${at}.start`, file, fail);
+  const end = o.end === undefined ? undefined : parseTime(o.end, `${at}.end`, file, fail);
+  if (end !== undefined && before(start, end) === false) fail(`${at}.end`, "must be after start");
   if (o.volume !== undefined && o.requestsPerMinute !== undefined) {
     fail(`${at}.volume`, "give either volume or requestsPerMinute, not both");
   }
@@ -275,7 +298,7 @@ function parseIncident(raw: unknown, at: string, now: Date, fail: Fail): Traffic
       : kind
         ? [{ share: 0.5, code: 401, reason: "TokenSignatureKeyNotFound" }]
         : [];
-  const incident: TrafficIncident = { start, mix, shape };
+  const incident: TrafficIncidentSpec = { start, mix, shape, path: at };
   if (end !== undefined) incident.end = end;
   if (kind !== undefined) incident.kind = kind;
   const volume = nonNegative(o.volume, `${at}.volume`, fail, false);

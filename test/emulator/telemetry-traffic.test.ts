@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ScenarioError } from "../../src/emulator/scenario-error";
-import { parseApiTraffic, resolveRelativeTime } from "../../src/emulator/traffic";
+import { parseApiTraffic, readTraffic, resolveRelativeTime, resolveTraffic } from "../../src/emulator/traffic";
 import { trafficMinute } from "../../src/emulator/traffic-generate";
 import { MetricFilterError, matchesFilter, parseMetricFilter } from "../../src/emulator/metrics-filter";
 import { type TelemetryInstance, handleTelemetry } from "../../src/emulator/telemetry-routes";
@@ -52,6 +52,21 @@ describe("traffic blocks in a scenario", () => {
     expect(resolveRelativeTime("yesterday", NOW)).toBeUndefined();
     const t = parseApiTraffic({ requestsPerMinute: 10, incidents: [{ start: "-20m", end: "+1h", volume: 3 }] }, "f", "p", NOW);
     expect(t.incidents[0]!.start.toISOString()).toBe("2026-03-10T09:55:20.000Z");
+  });
+});
+
+describe("reading traffic once", () => {
+  it("keeps incident times relative until the emulator's clock resolves them", () => {
+    const spec = readTraffic({ requestsPerMinute: 10, incidents: [{ start: "-20m", end: "2026-03-10T12:00:00Z", volume: 3 }] }, "f", "p");
+    expect(spec.incidents[0]!.start).toEqual({ offsetMs: -20 * MIN });
+    const later = new Date(NOW.getTime() + 60 * MIN);
+    expect(resolveTraffic(spec, NOW).incidents[0]!.start.toISOString()).toBe("2026-03-10T09:55:20.000Z");
+    expect(resolveTraffic(spec, later).incidents[0]!.start.toISOString()).toBe("2026-03-10T10:55:20.000Z");
+  });
+
+  it("refuses, once resolved, a relative start that falls after an absolute end", () => {
+    const spec = readTraffic({ requestsPerMinute: 10, incidents: [{ start: "-20m", end: "2026-03-10T09:50:00Z", volume: 3 }] }, "scenarios/x.json", "instances[0].apis[0].traffic");
+    expect(() => resolveTraffic(spec, NOW)).toThrow(/instances\[0\]\.apis\[0\]\.traffic\.incidents\[0\]\.end: must be after start/);
   });
 });
 
